@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import { dialectOf } from '../db/knex-factory.js';
+import type { TableNames } from '../db/tables.js';
+import { fromDbJson, toDbJson, toDbTime } from '../db/values.js';
+
+export interface AuditEntryInput {
+  actorKind: string;
+  actorLogin: string;
+  effectiveCustomerId: string | null;
+  delegationId: number | null;
+  action: string;
+  objectType: string;
+  objectId: string;
+  before: unknown;
+  after: unknown;
+  ip: string | null;
+}
+
+export interface AuditEntry extends AuditEntryInput {
+  id: number;
+  at: string;
+  prevHash: string;
+  hash: string;
+}
+
+interface AuditRow {
+  id: number;
+  at: string;
+  actor_kind: string;
+  actor_login: string;
+  effective_customer_id: string | null;
+  delegation_id: number | null;
+  action: string;
+  object_type: string;
+  object_id: string;
+  before_json: string | null;
+  after_json: string | null;
+  ip: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+const GENESIS = '0'.repeat(64);
+
+/** The hash covers every field but the hash itself, in a fixed order. */
+function entryHash(row: Omit<AuditRow, 'hash' | 'id'> & { id: number }): string {
+  const canonical = JSON.stringify([
+    row.id, row.at, row.actor_kind, row.actor_login, row.effective_customer_id, row.delegation_id,
+    row.action, row.object_type, row.object_id, row.before_json, row.after_json, row.ip, row.prev_hash,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+const toEntry = (row: AuditRow): AuditEntry => ({
+  id: Number(row.id),
+  at: row.at,
+  actorKind: row.actor_kind,
+  actorLogin: row.actor_login,
+  effectiveCustomerId: row.effective_customer_id,
+  delegationId: row.delegation_id === null ? null : Number(row.delegation_id),
+  action: row.action,
+  objectType: row.object_type,
+  objectId: row.object_id,
+  before: fromDbJson(row.before_json, null),
+  after: fromDbJson(row.after_json, null),
+  ip: row.ip,
+  prevHash: row.prev_hash,
+  hash: row.hash,
+});
+
+export interface AuditFilter {
+  actor?: string;
+  objectType?: string;
+  objectId?: string;
+  since?: string;
+  limit: number;
+}
+
+/**
+ * Append-only, hash-chained. The chain head lives in its own one-row table and is locked for the append,
+ * so concurrent writers on MySQL extend the chain one after another instead of forking it.
+ */
+export function createAuditStore(knex: Knex, tables: TableNames) {
+  const lockHead = dialectOf(knex) === 'mysql';
+
+  async function append(trx: Knex.Transaction, input: AuditEntryInput): Promise<AuditEntry> {
+    let headQuery = trx(tables.audit_head).where({ id: 1 });
+    if (lockHead) headQuery = headQuery.forUpdate();
+    let head = (await headQuery.first()) as { last_id: number; last_hash: string } | undefined;
+    if (!head) {
+      await trx(tables.audit_head).insert({ id: 1, last_id: 0, last_hash: GENESIS });
+      head = { last_id: 0, last_hash: GENESIS };
+    }
+    const base = {
+      at: toDbTime(),
+      actor_kind: input.actorKind,
+      actor_login: input.actorLogin,
+      effective_customer_id: input.effectiveCustomerId,
+      delegation_id: input.delegationId,
+      action: input.action,
+      object_type: input.objectType,
+      object_id: input.objectId,
+      before_json: input.before === undefined ? null : toDbJson(input.before),
+      after_json: input.after === undefined ? null : toDbJson(input.after),
+      ip: input.ip,
+      prev_hash: head.last_hash,
+    };
+    // The id is part of the hash, so insert first, then seal the row.
+    const [rawId] = await trx(tables.audit_log).insert({ ...base, hash: '' });
+    const id = Number(rawId);
+    const hash = entryHash({ ...base, id });
+    await trx(tables.audit_log).where({ id }).update({ hash });
+    await trx(tables.audit_head).where({ id: 1 }).update({ last_id: id, last_hash: hash });
+    return toEntry({ ...base, id, hash });
+  }
+
+  return {
+    /** Appends inside the caller's transaction (so the change and its record commit together) or its own. */
+    async append(input: AuditEntryInput, trx?: Knex.Transaction): Promise<AuditEntry> {
+      if (trx) return append(trx, input);
+      return knex.transaction((own) => append(own, input));
+    },
+
+    async list(filter: AuditFilter): Promise<AuditEntry[]> {
+      const q = knex<AuditRow>(tables.audit_log).orderBy('id', 'desc').limit(filter.limit);
+      if (filter.actor) q.where('actor_login', filter.actor);
+      if (filter.objectType) q.where('object_type', filter.objectType);
+      if (filter.objectId) q.where('object_id', filter.objectId);
+      if (filter.since) q.where('at', '>=', filter.since);
+      return (await q).map(toEntry);
+    },
+
+    /** Walks the chain in id order; returns the first id whose link or content does not match. */
+    async verify(batchSize = 1000): Promise<{ ok: boolean; checked: number; brokenAt: number | null }> {
+      let prev = GENESIS;
+      let lastId = 0;
+      let checked = 0;
+      for (;;) {
+        const rows = (await knex<AuditRow>(tables.audit_log)
+          .where('id', '>', lastId)
+          .orderBy('id')
+          .limit(batchSize)) as AuditRow[];
+        if (rows.length === 0) return { ok: true, checked, brokenAt: null };
+        for (const row of rows) {
+          const id = Number(row.id);
+          if (row.prev_hash !== prev || entryHash({ ...row, id, delegation_id: row.delegation_id }) !== row.hash) {
+            return { ok: false, checked, brokenAt: id };
+          }
+          prev = row.hash;
+          lastId = id;
+          checked++;
+        }
+      }
+    },
+  };
+}
+
+export type AuditStore = ReturnType<typeof createAuditStore>;

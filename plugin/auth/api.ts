@@ -1,0 +1,50 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Actor } from '../access/actor.js';
+import type { ApiOperation } from '../web/openapi.js';
+import { currentActor } from '../web/middleware/guards.js';
+
+export const meResponseSchema = z.object({
+  login: z.string(),
+  kind: z.enum(['admin', 'agent', 'customer']),
+  roles: z.array(z.enum(['admin', 'agent', 'customer', 'key-user', 'manager'])),
+  name: z.string(),
+  email: z.string().nullable(),
+  customerId: z.string().nullable(),
+  effectiveCustomerId: z.string().nullable(),
+  delegation: z.object({ id: z.number(), endsAt: z.string().nullable() }).nullable(),
+  language: z.string().nullable(),
+  authenticatedBy: z.enum(['session', 'token']),
+});
+
+export const presentMe = (actor: Actor): z.infer<typeof meResponseSchema> => ({
+  login: actor.login,
+  kind: actor.kind,
+  roles: actor.roles,
+  name: actor.displayName,
+  email: actor.email,
+  customerId: actor.customerId,
+  effectiveCustomerId: actor.effectiveCustomerId,
+  delegation: actor.delegation,
+  language: actor.language,
+  authenticatedBy: actor.authenticatedBy,
+});
+
+export const meOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/me',
+    summary: 'Who the caller is (session or token)',
+    tag: 'session',
+    response: meResponseSchema,
+    errors: { 401: 'No valid session or token' },
+  },
+];
+
+export function meApi(): Router {
+  const router = Router();
+  router.get('/me', (req, res) => {
+    res.json(presentMe(currentActor(req)));
+  });
+  return router;
+}

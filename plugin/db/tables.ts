@@ -1,0 +1,13 @@
+/**
+ * Table names with the instance's prefix. Every store and migration asks here, so a host can share its
+ * database with Loket (`loket_` by default) and tests can run side by side under random prefixes.
+ */
+export const TABLES = ['agents', 'sessions', 'api_tokens', 'audit_log', 'audit_head'] as const;
+
+export type TableKey = (typeof TABLES)[number];
+export type TableNames = Record<TableKey, string> & { prefix: string; migrations: string };
+
+export function tableNames(prefix: string): TableNames {
+  const names = Object.fromEntries(TABLES.map((t) => [t, `${prefix}${t}`])) as Record<TableKey, string>;
+  return { ...names, prefix, migrations: `${prefix}migrations` };
+}

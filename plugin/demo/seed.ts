@@ -1,0 +1,46 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AuditSubject } from '../audit/service.js';
+import type { Container } from '../container.js';
+
+export interface DemoCredential {
+  role: string;
+  login: string;
+  password: string;
+}
+
+const DEMO_SUBJECT: AuditSubject = { kind: 'system', login: 'demo-seed', effectiveCustomerId: null, delegationId: null, ip: null };
+
+const DEMO_AGENTS = [
+  { login: 'admin', email: 'admin@loket.example', firstName: 'Ada', lastName: 'Admin', role: 'admin' as const },
+  { login: 'agent', email: 'agent@loket.example', firstName: 'Arne', lastName: 'Agent', role: 'agent' as const },
+  { login: 'agent2', email: 'agent2@loket.example', firstName: 'Anouk', lastName: 'de Vries', role: 'agent' as const, language: 'nl' as const },
+];
+
+/**
+ * Demo data for an empty database: accounts with generated passwords (never fixed ones). Returns null
+ * when the database already has accounts, so a restart never reseeds or changes passwords.
+ */
+export async function seedDemo(c: Container): Promise<DemoCredential[] | null> {
+  if ((await c.services.agents.count()) > 0) return null;
+  const credentials: DemoCredential[] = [];
+  for (const demo of DEMO_AGENTS) {
+    const created = await c.services.agents.createFromOperator(demo, DEMO_SUBJECT);
+    credentials.push({ role: demo.role, login: created.agent.login, password: created.generatedPassword ?? '' });
+  }
+  return credentials;
+}
+
+export function formatCredentials(credentials: DemoCredential[], url: string): string {
+  const rows = credentials.map((c) => `  ${c.role.padEnd(8)} login: ${c.login.padEnd(10)} password: ${c.password}`);
+  return [`Loket demo accounts (generated for this database; sign in at ${url}/login):`, ...rows, ''].join('\n');
+}
+
+/** Saved beside the database for the person running the demo; readable by the owner only. */
+export function saveCredentials(dataDir: string, text: string): string {
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, 'demo-credentials.txt');
+  writeFileSync(path, text, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return path;
+}
