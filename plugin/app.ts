@@ -10,7 +10,7 @@ import { createCsrf } from './web/middleware/csrf.js';
 import { errorHandler, notFoundHandler } from './web/middleware/errors.js';
 import { actorLocals, languageLocals } from './web/middleware/locals.js';
 import { securityHeaders } from './web/middleware/security-headers.js';
-import { sessionMiddleware } from './web/middleware/session.js';
+import { isHeaderAuthenticatedApi, sessionMiddleware } from './web/middleware/session.js';
 import { apiRoutes, pageRoutes } from './web/routes.js';
 import './web/request-types.js';
 
@@ -45,9 +45,9 @@ export function buildApp(c: Container): Express {
   app.use(express.json({ limit: config.security.bodyLimit }));
 
   const secret = config.session.secret ?? randomBytes(32).toString('hex');
-  app.use(sessionMiddleware(config, c.sessionStore, secret));
-  app.use(c.passport.initialize());
-  app.use(c.passport.session());
+  const cookieAuth = express.Router();
+  cookieAuth.use(sessionMiddleware(config, c.sessionStore, secret), c.passport.initialize(), c.passport.session());
+  app.use((req, res, next) => (isHeaderAuthenticatedApi(req) ? next() : cookieAuth(req, res, next)));
   const csrf = createCsrf();
   app.use(csrf.protect);
   app.use(actorLocals(csrf.tokenFor));

@@ -25,6 +25,7 @@ export function createContainer(config: LoketConfig, logger: Logger) {
   const knex: Knex = createKnex(target, {
     poolMax: config.database.poolMax,
     acquireTimeoutMs: config.database.acquireTimeoutMs,
+    logger,
   });
   const dialect: Dialect = dialectOf(knex);
   const tables: TableNames = tableNames(config.tablePrefix);

@@ -1,11 +1,23 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
+import type { Logger } from 'pino';
 import type { DatabaseTarget } from '../config/database-url.js';
 
 export interface KnexSettings {
   poolMax: number;
   acquireTimeoutMs: number;
+  logger: Logger;
+}
+
+/** knex's own warnings (e.g. "Acquire connection error") go to Loket's logger, not to the console. */
+function knexLog(logger: Logger): Knex.Config['log'] {
+  return {
+    warn: (message: unknown) => logger.warn({ source: 'knex' }, String(message)),
+    error: (message: unknown) => logger.error({ source: 'knex' }, String(message)),
+    deprecate: (method: string, alternative: string) => logger.warn({ source: 'knex' }, `${method} is deprecated, use ${alternative}`),
+    debug: (message: unknown) => logger.debug({ source: 'knex' }, String(message)),
+  };
 }
 
 interface SqliteConnection {
@@ -22,6 +34,7 @@ export function createKnex(target: DatabaseTarget, settings: KnexSettings): Knex
     return knexFactory({
       client: 'better-sqlite3',
       connection: { filename: target.filename },
+      log: knexLog(settings.logger),
       useNullAsDefault: true,
       acquireConnectionTimeout: settings.acquireTimeoutMs,
       pool: {
@@ -43,6 +56,7 @@ export function createKnex(target: DatabaseTarget, settings: KnexSettings): Knex
   }
   return knexFactory({
     client: 'mysql2',
+    log: knexLog(settings.logger),
     connection: {
       host: target.host,
       port: target.port,

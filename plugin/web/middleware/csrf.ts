@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
-import { isBearerRequest } from './session.js';
+import { isHeaderAuthenticatedApi } from './session.js';
 
 function tokenFromRequest(req: Request): string | undefined {
   const body: unknown = req.body;
@@ -20,7 +20,7 @@ export function createCsrf() {
   const csrf = csrfSync({
     getTokenFromRequest: tokenFromRequest,
     size: 32,
-    skipCsrfProtection: (req) => req.path.startsWith('/api/') && isBearerRequest(req.headers.authorization),
+    skipCsrfProtection: isHeaderAuthenticatedApi,
     errorConfig: { statusCode: 403, code: 'EBADCSRFTOKEN', message: 'The form has expired or was not sent from Loket.' },
   });
   const protect: RequestHandler = csrf.csrfSynchronisedProtection;

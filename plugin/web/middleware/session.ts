@@ -1,10 +1,11 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import session from 'express-session';
 import type { LoketConfig } from '../../config/schema.js';
 import type { KnexSessionStore } from '../../auth/session-store.js';
 
-/** API calls that present a Bearer token never use (or create) a cookie session. */
-export const isBearerRequest = (authorization: string | undefined): boolean => authorization !== undefined;
+/** API calls that present an Authorization header never use (or create) a cookie session. */
+export const isHeaderAuthenticatedApi = (req: Request): boolean =>
+  req.headers.authorization !== undefined && (req.path === '/api' || req.path.startsWith('/api/'));
 
 export function sessionMiddleware(config: LoketConfig, store: KnexSessionStore, secret: string): RequestHandler {
   const handler = session({
@@ -26,10 +27,6 @@ export function sessionMiddleware(config: LoketConfig, store: KnexSessionStore, 
   const absoluteMs = config.session.absoluteHours * 3_600_000;
 
   return (req, res, next) => {
-    if (req.path.startsWith('/api/') && isBearerRequest(req.headers.authorization)) {
-      next();
-      return;
-    }
     handler(req, res, (err?: unknown) => {
       if (err) {
         next(err);
