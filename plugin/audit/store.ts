@@ -83,15 +83,12 @@ export interface AuditFilter {
  */
 export function createAuditStore(knex: Knex, tables: TableNames) {
   const lockHead = dialectOf(knex) === 'mysql';
-
   async function append(trx: Knex.Transaction, input: AuditEntryInput): Promise<AuditEntry> {
     let headQuery = trx(tables.audit_head).where({ id: 1 });
     if (lockHead) headQuery = headQuery.forUpdate();
-    let head = (await headQuery.first()) as { last_id: number; last_hash: string } | undefined;
-    if (!head) {
-      await trx(tables.audit_head).insert({ id: 1, last_id: 0, last_hash: GENESIS });
-      head = { last_id: 0, last_hash: GENESIS };
-    }
+    const head = (await headQuery.first()) as { last_id: number; last_hash: string } | undefined;
+    // The head row comes from a data migration: creating it here could race (deadlock on MySQL).
+    if (!head) throw new Error('audit chain head is missing; run the migrations');
     const base = {
       at: toDbTime(),
       actor_kind: input.actorKind,

@@ -10,10 +10,14 @@ export const credentialsSchema = z.object({
 });
 export type Credentials = z.infer<typeof credentialsSchema>;
 
-/** Only a path inside Loket may be a post-login target (no open redirects, no protocol-relative URLs). */
-export function safeReturnPath(value: unknown): string | null {
+/** A path inside Loket, or null: no other hosts, no protocol-relative URLs, no schemes (open redirects). */
+export function safeLocalPath(value: unknown): string | null {
   if (typeof value !== 'string') return null;
-  if (!/^\/(?![/\\])[A-Za-z0-9/_.~%?=&-]*$/.test(value)) return null;
-  if (value.startsWith('/login') || value.startsWith('/logout')) return null;
-  return value;
+  return /^\/(?![/\\])[A-Za-z0-9/_.~%?=&-]*$/.test(value) ? value : null;
+}
+
+/** Where to go after signing in: a local path that is not the login or logout page itself. */
+export function safeReturnPath(value: unknown): string | null {
+  const path = safeLocalPath(value);
+  return path && !path.startsWith('/login') && !path.startsWith('/logout') ? path : null;
 }

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { safeReturnPath } from '../../auth/credentials.js';
+import { safeLocalPath } from '../../auth/credentials.js';
 import { LANGUAGE_COOKIE, LANGUAGES } from '../../i18n/index.js';
 import { loketBase } from '../middleware/guards.js';
 import { parseInput } from '../validate.js';
@@ -23,7 +23,7 @@ export function languageRoutes(cookiePath: string): Router {
       sameSite: 'lax',
       secure: req.secure,
     });
-    res.redirect(303, loketBase(res) + (safeReturnPath(input.returnTo) ?? '/'));
+    res.redirect(303, loketBase(res) + (safeLocalPath(input.returnTo) ?? '/'));
   });
   return router;
 }
