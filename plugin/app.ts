@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import ejs from 'ejs';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Container } from './container.js';
 import { packageRoot, publicDir, viewsDir } from './paths.js';
 import { healthRoutes } from './web/controllers/health.js';
@@ -46,7 +46,9 @@ export function buildApp(c: Container): Express {
 
   const secret = config.session.secret ?? randomBytes(32).toString('hex');
   const cookieAuth = express.Router();
-  cookieAuth.use(sessionMiddleware(config, c.sessionStore, secret), c.passport.initialize(), c.passport.session());
+  const passportInit: RequestHandler = c.passport.initialize();
+  const passportSession: RequestHandler = c.passport.session() as RequestHandler;
+  cookieAuth.use(sessionMiddleware(config, c.sessionStore, secret), passportInit, passportSession);
   app.use((req, res, next) => (isHeaderAuthenticatedApi(req) ? next() : cookieAuth(req, res, next)));
   const csrf = createCsrf();
   app.use(csrf.protect);

@@ -11,6 +11,6 @@ export { LoketError, ConfigError } from './errors.js';
  * host.use('/helpdesk', loket.app);`. Invalid options throw a ConfigError naming the setting.
  */
 export function createLoket(options: LoketOptionsInput = {}): LoketInstance {
-  const { app, migrate, close } = buildLoket(options);
-  return { app, migrate, close };
+  const loket = buildLoket(options);
+  return { app: loket.app, migrate: () => loket.migrate(), close: () => loket.close() };
 }

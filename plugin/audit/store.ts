@@ -134,10 +134,7 @@ export function createAuditStore(knex: Knex, tables: TableNames) {
       let lastId = 0;
       let checked = 0;
       for (;;) {
-        const rows = (await knex<AuditRow>(tables.audit_log)
-          .where('id', '>', lastId)
-          .orderBy('id')
-          .limit(batchSize)) as AuditRow[];
+        const rows: AuditRow[] = await knex<AuditRow>(tables.audit_log).where('id', '>', lastId).orderBy('id').limit(batchSize);
         if (rows.length === 0) return { ok: true, checked, brokenAt: null };
         for (const row of rows) {
           const id = Number(row.id);

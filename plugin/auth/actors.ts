@@ -25,7 +25,7 @@ export function createActorResolver(deps: { agents: AgentService }) {
     async resolve(principal: Principal, authenticatedBy: Actor['authenticatedBy']): Promise<Actor | null> {
       if (principal.type === 'agent') {
         const agent = await deps.agents.findById(principal.id);
-        return agent && agent.validity === 'valid' ? agentActor(agent, authenticatedBy) : null;
+        return agent?.validity === 'valid' ? agentActor(agent, authenticatedBy) : null;
       }
       return null;
     },

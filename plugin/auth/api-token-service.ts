@@ -71,7 +71,7 @@ export function createApiTokenService(deps: { store: ApiTokenStore; audit: Audit
 
     async revoke(actor: Actor, id: number, subject: AuditSubject): Promise<void> {
       const token = await deps.store.findById(id);
-      const own = token && token.principalType === actor.principal.type && token.principalId === actor.principal.id;
+      const own = token?.principalType === actor.principal.type && token.principalId === actor.principal.id;
       // Someone else's token id answers exactly like a missing one.
       if (!token || (!own && !can(actor, 'api-token.manage'))) throw notFound('No such token.');
       await deps.store.revoke(id);

@@ -3,7 +3,6 @@ import passport from 'passport';
 export type LoketPassport = InstanceType<typeof passport.Passport>;
 import { Strategy } from 'passport-strategy';
 import type { Request } from 'express';
-import type { Actor } from '../access/actor.js';
 import { parsePrincipalKey, principalKey } from '../access/actor.js';
 import type { ActorResolver } from './actors.js';
 import { credentialsSchema } from './credentials.js';
@@ -36,7 +35,7 @@ class PasswordStrategy extends Strategy {
 export function createPassport(resolver: ActorResolver): LoketPassport {
   const instance = new passport.Passport();
   instance.use(new PasswordStrategy(resolver));
-  instance.serializeUser<string>((user, done) => done(null, principalKey((user as Actor).principal)));
+  instance.serializeUser<string>((user, done) => done(null, principalKey(user.principal)));
   instance.deserializeUser<string>((key, done) => {
     const principal = parsePrincipalKey(key);
     if (!principal) {

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { LoketPassport } from './passport-setup.js';
 import type { Actor } from '../access/actor.js';
 import { homePathFor } from '../access/policy.js';
@@ -22,18 +22,21 @@ function renderLogin(res: Response, status: number, locals: { login?: string; re
   res.status(status).render('auth/login', { login: '', returnTo: null, error: null, notice: null, ...locals });
 }
 
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
 function authenticate(passport: LoketPassport, req: Request, res: Response): Promise<Actor | null> {
   return new Promise((resolve, reject) => {
-    passport.authenticate('password', (err: unknown, user: Actor | false) => {
-      if (err) reject(err);
+    const run = passport.authenticate('password', (err: unknown, user: Actor | false) => {
+      if (err) reject(asError(err));
       else resolve(user || null);
-    })(req, res, reject);
+    }) as RequestHandler;
+    run(req, res, (err?: unknown) => reject(asError(err)));
   });
 }
 
 function logIn(req: Request, actor: Actor): Promise<void> {
   // passport 0.7 regenerates the session here: a fixed session id never survives login.
-  return new Promise((resolve, reject) => req.logIn(actor, (err?: unknown) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) => req.logIn(actor, (err?: unknown) => (err ? reject(asError(err)) : resolve())));
 }
 
 export function authRoutes({ passport, audit, config, logger }: Deps): Router {

@@ -5,6 +5,9 @@ import type { TableNames } from '../db/tables.js';
 import { fromDbJson, toDbTime } from '../db/values.js';
 
 type Callback = (err?: unknown) => void;
+
+const TOUCH_INTERVAL_MS = 60_000;
+const TOUCH_MEMORY = 50_000;
 type GetCallback = (err: unknown, session?: SessionData | null) => void;
 
 interface SessionRow {
@@ -28,6 +31,8 @@ function principalOf(data: SessionData): string | null {
  */
 export class KnexSessionStore extends session.Store {
   private readonly cleanupTimer: NodeJS.Timeout;
+  /** When each session's expiry was last pushed forward by this process. */
+  private readonly lastTouch = new Map<string, number>();
 
   constructor(
     private readonly knex: Knex,
@@ -66,7 +71,19 @@ export class KnexSessionStore extends session.Store {
       .then(() => cb?.(), (err: unknown) => cb?.(err));
   }
 
+  /**
+   * Sliding idle expiry without a write on every request: the expiry moves forward at most once a minute
+   * per session (the idle limit is hours, so a minute of slack changes nothing for people).
+   */
   override touch(sid: string, data: SessionData, cb?: Callback): void {
+    const now = Date.now();
+    const last = this.lastTouch.get(sid);
+    if (last !== undefined && now - last < TOUCH_INTERVAL_MS) {
+      cb?.();
+      return;
+    }
+    if (this.lastTouch.size >= TOUCH_MEMORY) this.lastTouch.clear();
+    this.lastTouch.set(sid, now);
     this.table()
       .where({ sid })
       .update({ expires_at: this.expiryOf(data) })
@@ -74,6 +91,7 @@ export class KnexSessionStore extends session.Store {
   }
 
   override destroy(sid: string, cb?: Callback): void {
+    this.lastTouch.delete(sid);
     this.table()
       .where({ sid })
       .del()

@@ -72,7 +72,8 @@ export function parseLoketOptions(input: unknown): LoketConfig {
   const result = loketOptionsSchema.safeParse(input);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const path = issue?.path.join('.') || '(root)';
+    const joined = issue?.path.join('.') ?? '';
+    const path = joined === '' ? '(root)' : joined;
     const env = SETTING_NAMES[path];
     throw new ConfigError(env ? `${path} (${env})` : path, issue?.message ?? 'invalid');
   }

@@ -22,7 +22,10 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 function codeOf(err: unknown): string {
-  if (typeof err === 'object' && err !== null && 'code' in err) return String((err as { code: unknown }).code);
+  if (typeof err === 'object' && err !== null && 'code' in err) {
+    const { code } = err;
+    return typeof code === 'string' || typeof code === 'number' ? String(code) : '';
+  }
   return '';
 }
 

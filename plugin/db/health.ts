@@ -3,8 +3,8 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 
 function reasonOf(err: unknown): string {
-  if (err && typeof err === 'object' && 'code' in err && (err as { code?: unknown }).code) {
-    return String((err as { code: unknown }).code);
+  if (err && typeof err === 'object' && 'code' in err && (typeof err.code === 'string' || typeof err.code === 'number')) {
+    return String(err.code);
   }
   return err instanceof Error ? err.name : 'unknown error';
 }

@@ -82,6 +82,7 @@ export function createKnex(target: DatabaseTarget, settings: KnexSettings): Knex
 export type Dialect = 'sqlite' | 'mysql';
 
 export function dialectOf(knex: Knex): Dialect {
-  const client = String(knex.client.config.client);
+  const config = (knex.client as { config: Knex.Config }).config;
+  const client = typeof config.client === 'string' ? config.client : '';
   return client === 'mysql2' || client === 'mysql' ? 'mysql' : 'sqlite';
 }

@@ -26,7 +26,8 @@ export const toDbTime = (date: Date | number = new Date()): string => new Date(d
 
 export function fromDbTime(value: unknown): Date | null {
   if (value === null || value === undefined || value === '') return null;
-  const date = value instanceof Date ? value : new Date(String(value));
+  if (!(value instanceof Date) && typeof value !== 'string' && typeof value !== 'number') return null;
+  const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date;
 }
 

@@ -19,11 +19,11 @@ export function createMailer(smtp: { url?: string | undefined; from: string }, l
   if (!smtp.url) {
     return {
       enabled: false,
-      async send(message) {
+      send(message) {
         logger.info({ to: message.to, subject: message.subject }, 'mail is off (SMTP_URL not set); message not sent');
-        return { delivered: false };
+        return Promise.resolve({ delivered: false });
       },
-      close() {},
+      close: () => undefined,
     };
   }
   const transport: Transporter = nodemailer.createTransport(smtp.url);

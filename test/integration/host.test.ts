@@ -83,7 +83,7 @@ describe('standalone host', () => {
   });
 
   it('names the setting for other invalid configuration', async () => {
-    const cases: Array<[Record<string, string>, string]> = [
+    const cases: [Record<string, string>, string][] = [
       [{ PORT: 'eighty' }, 'PORT'],
       [{ BASE_URL: 'ftp://x' }, 'BASE_URL'],
       [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
