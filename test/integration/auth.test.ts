@@ -100,6 +100,31 @@ describe('sign-in, sessions and roles', () => {
     expect(replay.headers.location).to.equal('/login?returnTo=%2Fagent');
   });
 
+  it('sends an expired session back to login, for idle time and for the absolute lifetime', async () => {
+    const { knex, tables } = app.loket.container;
+    const idleAccount = await app.createAgent('agent');
+    const lifetimeAccount = await app.createAgent('agent');
+    const idle = await signIn(app, idleAccount);
+    const lifetime = await signIn(app, lifetimeAccount);
+    await idle.agent.get('/agent').expect(200);
+    await lifetime.agent.get('/agent').expect(200);
+
+    // Idle: the stored expiry has passed.
+    await knex(tables.sessions).where({ principal: `agent:${idleAccount.id}` }).update({ expires_at: '2000-01-01T00:00:00.000Z' });
+    const idleRes = await idle.agent.get('/agent');
+    expect(idleRes.status).to.equal(303);
+    expect(idleRes.headers.location).to.equal('/login?returnTo=%2Fagent');
+
+    // Absolute: a session in use whose login is older than the lifetime (24 hours by default).
+    const rows: { sid: string; sess: string }[] = await knex(tables.sessions).where({ principal: `agent:${lifetimeAccount.id}` });
+    expect(rows).to.have.length(1);
+    const sess = JSON.parse(rows[0]!.sess) as { loginAt: number };
+    await knex(tables.sessions).where({ sid: rows[0]!.sid }).update({ sess: JSON.stringify({ ...sess, loginAt: Date.now() - 25 * 3_600_000 }) });
+    const lifetimeRes = await lifetime.agent.get('/agent');
+    expect(lifetimeRes.status).to.equal(303);
+    expect(await knex(tables.sessions).where({ sid: rows[0]!.sid }).first()).to.equal(undefined);
+  });
+
   it('sends a visitor without a session to the login page and back afterwards', async () => {
     const account = await app.createAgent('agent');
     const agent = request.agent(app.url);

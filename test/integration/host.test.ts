@@ -105,7 +105,8 @@ describe('standalone host', () => {
 
   it('stops cleanly on SIGTERM (the real entry point, as npm start runs it)', async function () {
     this.timeout(30_000);
-    const env = { ...process.env, ...hostEnv({ PORT: '0', LOG_LEVEL: 'info' }) };
+    const secret = 'top-secret-session-key-'.padEnd(40, 'x');
+    const env = { ...process.env, ...hostEnv({ PORT: '0', LOG_LEVEL: 'info', SESSION_SECRET: secret }) };
     const child = spawn(process.execPath, ['--import', 'tsx', 'plugin/host/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -126,5 +127,7 @@ describe('standalone host', () => {
     child.kill('SIGTERM');
     expect(await exit).to.equal(0);
     expect(output).to.contain('Loket stopped');
+    // Secrets never reach the log.
+    expect(output).to.not.contain(secret);
   });
 });
