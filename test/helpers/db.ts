@@ -37,7 +37,7 @@ export async function cleanUpDatabases(): Promise<void> {
     try {
       const [rows] = (await knex.raw('select table_name as name from information_schema.tables where table_schema = ?', [
         target.database,
-      ])) as [Array<{ name: string }>];
+      ])) as [{ name: string }[]];
       const ours = rows.map((r) => r.name).filter((name) => [...usedPrefixes].some((p) => name.startsWith(p)));
       await knex.raw('set foreign_key_checks = 0');
       for (const name of ours) await knex.schema.dropTableIfExists(name);
