@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next, { type TFunction } from 'i18next';
 import { localesDir } from '../paths.js';
@@ -12,8 +12,23 @@ export const isLanguage = (value: unknown): value is Language =>
 
 type Resources = Record<string, unknown>;
 
+const readJson = (path: string): Resources => JSON.parse(readFileSync(path, 'utf8')) as Resources;
+
+/**
+ * `<lang>.json` holds the shared texts; each feature may keep its own `<lang>/<feature>.json` beside it
+ * (one top-level key per file), so features own their texts. A top-level key defined twice is a bug.
+ */
 export function loadLocale(language: Language): Resources {
-  return JSON.parse(readFileSync(join(localesDir, `${language}.json`), 'utf8')) as Resources;
+  const merged = readJson(join(localesDir, `${language}.json`));
+  const featureDir = join(localesDir, language);
+  if (!existsSync(featureDir)) return merged;
+  for (const file of readdirSync(featureDir).filter((f) => f.endsWith('.json')).sort()) {
+    for (const [key, value] of Object.entries(readJson(join(featureDir, file)))) {
+      if (key in merged) throw new Error(`locale ${language}: "${key}" is defined twice (${file})`);
+      merged[key] = value;
+    }
+  }
+  return merged;
 }
 
 export interface Translator {
