@@ -17,6 +17,17 @@ import { migrateLatest } from './db/migrator.js';
 import { tableNames, type TableNames } from './db/tables.js';
 import { createTranslator } from './i18n/index.js';
 import { createMailer } from './mail/mailer.js';
+import { createBackendService } from './customers/backend-service.js';
+import { createBackendSettingsStore } from './customers/backend-settings-store.js';
+import { createBackendRegistry } from './customers/backends/backend.js';
+import { createDbBackend } from './customers/backends/db/backend.js';
+import { createCustomerUserStore } from './customers/backends/db/store.js';
+import { createCustomerService } from './customers/customer-service.js';
+import { createCustomerStore } from './customers/customer-store.js';
+import { createCustomerUserAccounts } from './customers/customer-user-accounts.js';
+import { createCustomerUserService } from './customers/customer-user-service.js';
+import { createTokenStore } from './customers/token-store.js';
+import { transactionRunner } from './db/transaction.js';
 
 /** The composition root: the one place that builds knex, stores, services and strategies. */
 export function createContainer(config: LoketConfig, logger: Logger) {
@@ -38,10 +49,44 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     endSessions: (principal) => sessionStore.destroyForPrincipal(principal),
   });
   const apiTokens = createApiTokenService({ store: createApiTokenStore(knex, tables), audit });
-  const actors = createActorResolver({ agents });
-  const passport = createPassport(actors);
   const translator = createTranslator(config.i18n.defaultLanguage);
   const mailer = createMailer(config.smtp, logger);
+  const transaction = transactionRunner(knex);
+  const endSessions = (principal: string) => sessionStore.destroyForPrincipal(principal);
+
+  const customerStore = createCustomerStore(knex, tables);
+  const customers = createCustomerService({ store: customerStore, audit, transaction });
+  const customerUserStore = createCustomerUserStore(knex, tables);
+  const backendSettings = createBackendSettingsStore(knex, tables);
+  const dbBackend = createDbBackend({ store: customerUserStore, settings: backendSettings });
+  // Directory backends join this list in the LDAP issue, in the order their settings give.
+  const registry = createBackendRegistry(() => Promise.resolve([dbBackend]));
+  const customerUsers = createCustomerUserService({
+    registry,
+    db: dbBackend,
+    store: customerUserStore,
+    customers: customerStore,
+    audit,
+    transaction,
+    emailUnique: config.customerUsers.emailUnique,
+    endSessions,
+    agentLoginExists: async (login) => (await agents.findByLogin(login)) !== null,
+  });
+  const customerAccounts = createCustomerUserAccounts({
+    store: customerUserStore,
+    db: dbBackend,
+    tokens: createTokenStore(knex, tables),
+    audit,
+    transaction,
+    mailer,
+    translator,
+    defaultLanguage: config.i18n.defaultLanguage,
+    passwordLinkHours: config.customerUsers.passwordLinkHours,
+    endSessions,
+  });
+  const backends = createBackendService({ settings: backendSettings, db: dbBackend, users: customerUsers, audit, transaction });
+  const actors = createActorResolver({ agents, customerUsers, customerLogin: customerAccounts });
+  const passport = createPassport(actors);
 
   return {
     config,
@@ -50,7 +95,7 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     dialect,
     tables,
     databaseLabel,
-    services: { audit, agents, apiTokens, actors },
+    services: { audit, agents, apiTokens, actors, customers, customerUsers, customerAccounts, backends },
     passport,
     sessionStore,
     translator,

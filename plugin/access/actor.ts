@@ -20,6 +20,10 @@ export interface Actor {
   email: string | null;
   roles: Role[];
   customerId: string | null;
+  /** Every customer the person belongs to: the primary one first, then the extra ones. */
+  customerIds: string[];
+  /** Customers this person is key user of (exact customer IDs). */
+  keyUserOf: string[];
   effectiveCustomerId: string | null;
   delegation: { id: number; endsAt: string | null } | null;
   authenticatedBy: 'session' | 'token';

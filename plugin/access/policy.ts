@@ -13,14 +13,27 @@ export type Capability =
   | 'api-token.own'
   | 'api-token.manage'
   | 'agent-account.manage'
-  | 'audit.read';
+  | 'audit.read'
+  | 'customer.read'
+  | 'customer.manage'
+  | 'customer-user.read'
+  | 'customer-user.manage'
+  | 'customer-user.anonymise'
+  | 'field-map.manage'
+  | 'profile.own';
 
 const GRANTS: Record<Role, readonly Capability[]> = {
-  admin: ['agent.use', 'admin.use', 'api-token.own', 'api-token.manage', 'agent-account.manage', 'audit.read'],
-  agent: ['agent.use', 'api-token.own'],
-  customer: ['portal.use'],
-  'key-user': ['portal.use'],
-  manager: ['portal.use'],
+  admin: [
+    'agent.use', 'admin.use', 'api-token.own', 'api-token.manage', 'agent-account.manage', 'audit.read',
+    'customer.read', 'customer.manage', 'customer-user.read', 'customer-user.manage', 'customer-user.anonymise',
+    'field-map.manage',
+  ],
+  // Agents read customers and their users; changing them is an admin's (or a delegated form's) job.
+  agent: ['agent.use', 'api-token.own', 'customer.read', 'customer-user.read'],
+  customer: ['portal.use', 'profile.own'],
+  // Key users read their own customers' users (scoped below); they change them through delegated forms.
+  'key-user': ['portal.use', 'profile.own', 'customer.read', 'customer-user.read'],
+  manager: ['portal.use', 'profile.own'],
 };
 
 export function can(actor: Actor | null | undefined, capability: Capability): boolean {
@@ -40,4 +53,49 @@ export function homePathFor(actor: Actor): '/admin' | '/agent' | '/portal' {
   if (can(actor, 'admin.use')) return '/admin';
   if (can(actor, 'agent.use')) return '/agent';
   return '/portal';
+}
+
+/**
+ * Which customers' data an actor may read: everything (staff), some customers exactly (key users, and a
+ * customer's own companies), or nothing. Lists, search, export and detail all filter through this.
+ */
+export type CustomerScope = { kind: 'all' } | { kind: 'customers'; customerIds: string[] };
+
+/** Tenant of the request: the organisation the person works in right now (a delegation changes it). */
+const workingCustomerIds = (actor: Actor): string[] =>
+  actor.effectiveCustomerId !== null && actor.effectiveCustomerId !== actor.customerId
+    ? [actor.effectiveCustomerId]
+    : actor.customerIds;
+
+export function customerScope(actor: Actor): CustomerScope {
+  requireCapability(actor, 'customer.read');
+  if (actor.kind !== 'customer') return { kind: 'all' };
+  const working = workingCustomerIds(actor);
+  return { kind: 'customers', customerIds: actor.keyUserOf.filter((id) => working.includes(id)) };
+}
+
+/** Customer users an actor may read; a customer user without key-user rights reads only themself. */
+export type CustomerUserScope = CustomerScope & { selfId: number | null };
+
+export function customerUserScope(actor: Actor): CustomerUserScope {
+  const selfId = actor.principal.type === 'customer-user' ? actor.principal.id : null;
+  if (!can(actor, 'customer-user.read')) {
+    if (selfId === null) throw forbidden();
+    return { kind: 'customers', customerIds: [], selfId };
+  }
+  return { ...customerScope(actor), selfId };
+}
+
+/** Exact comparison of customer IDs: `1` never matches `12`, `Acme` never matches `acme`. */
+export function scopeAllows(
+  scope: CustomerUserScope,
+  target: { id: number | null; customerId: string; customerIds: readonly string[] },
+): boolean {
+  if (scope.kind === 'all') return true;
+  if (scope.selfId !== null && target.id === scope.selfId) return true;
+  return [target.customerId, ...target.customerIds].some((id) => scope.customerIds.includes(id));
+}
+
+export function customerScopeAllows(scope: CustomerScope, customerId: string): boolean {
+  return scope.kind === 'all' || scope.customerIds.includes(customerId);
 }

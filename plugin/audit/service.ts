@@ -37,6 +37,16 @@ export interface AuditRecord {
   after?: unknown;
 }
 
+/**
+ * The part of the log an actor may read, decided here so that the screen, the API and any export
+ * share it. Admins read everything. Extension point: key users will get `audit.read` for their own
+ * customers; narrow the filter to their customers' entries (effective customer) here, never in a route.
+ */
+function visibleTo(actor: Actor, filter: AuditFilter): AuditFilter {
+  requireCapability(actor, 'audit.read');
+  return filter;
+}
+
 export function createAuditService(deps: { store: AuditStore }) {
   return {
     record(subject: AuditSubject, record: AuditRecord, trx?: Knex.Transaction): Promise<AuditEntry> {
@@ -58,11 +68,31 @@ export function createAuditService(deps: { store: AuditStore }) {
     },
 
     list(actor: Actor, filter: AuditFilter): Promise<AuditEntry[]> {
-      requireCapability(actor, 'audit.read');
-      return deps.store.list(filter);
+      return deps.store.list(visibleTo(actor, filter));
     },
 
+    /**
+     * One page, newest first. `total` counts every entry matching the filter, ignoring the `beforeId`
+     * cursor, so it stays the same while paging; `hasOlder` says whether a further page exists.
+     */
+    async page(actor: Actor, filter: AuditFilter): Promise<{ items: AuditEntry[]; total: number; hasOlder: boolean }> {
+      const scoped = visibleTo(actor, filter);
+      const { beforeId: _cursor, ...matching } = scoped;
+      const [rows, total] = await Promise.all([deps.store.list({ ...scoped, limit: scoped.limit + 1 }), deps.store.count(matching)]);
+      return { items: rows.slice(0, scoped.limit), total, hasOlder: rows.length > scoped.limit };
+    },
+
+    /** For the CLI operator, who has the database anyway. */
     verify: () => deps.store.verify(),
+
+    /**
+     * The chain spans every customer: when key users get `audit.read`, this needs a capability of its
+     * own (or a check that the actor sees everything), since its count reveals other customers' activity.
+     */
+    verifyAsActor(actor: Actor) {
+      requireCapability(actor, 'audit.read');
+      return deps.store.verify();
+    },
   };
 }
 

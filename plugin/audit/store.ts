@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { dialectOf } from '../db/knex-factory.js';
 import type { TableNames } from '../db/tables.js';
-import { fromDbJson, toDbJson, toDbTime } from '../db/values.js';
+import { fromDbJson, toCount, toDbJson, toDbTime } from '../db/values.js';
 
 export interface AuditEntryInput {
   actorKind: string;
@@ -73,8 +73,21 @@ export interface AuditFilter {
   actor?: string;
   objectType?: string;
   objectId?: string;
+  /** UTC ISO timestamp; entries at or after it. */
   since?: string;
+  /** Paging towards older entries: only ids below this one. */
+  beforeId?: number;
   limit: number;
+}
+
+/** One set of conditions for a page and for counting matches, so the two cannot drift apart. */
+function applyFilter(q: Knex.QueryBuilder, filter: Omit<AuditFilter, 'limit'>): Knex.QueryBuilder {
+  if (filter.actor) q.where('actor_login', filter.actor);
+  if (filter.objectType) q.where('object_type', filter.objectType);
+  if (filter.objectId) q.where('object_id', filter.objectId);
+  if (filter.since) q.where('at', '>=', filter.since);
+  if (filter.beforeId !== undefined) q.where('id', '<', filter.beforeId);
+  return q;
 }
 
 /**
@@ -120,12 +133,13 @@ export function createAuditStore(knex: Knex, tables: TableNames) {
     },
 
     async list(filter: AuditFilter): Promise<AuditEntry[]> {
-      const q = knex<AuditRow>(tables.audit_log).orderBy('id', 'desc').limit(filter.limit);
-      if (filter.actor) q.where('actor_login', filter.actor);
-      if (filter.objectType) q.where('object_type', filter.objectType);
-      if (filter.objectId) q.where('object_id', filter.objectId);
-      if (filter.since) q.where('at', '>=', filter.since);
-      return (await q).map(toEntry);
+      const rows = (await applyFilter(knex(tables.audit_log).orderBy('id', 'desc').limit(filter.limit), filter)) as AuditRow[];
+      return rows.map(toEntry);
+    },
+
+    async count(filter: Omit<AuditFilter, 'limit'>): Promise<number> {
+      const row = (await applyFilter(knex(tables.audit_log).count({ n: '*' }), filter).first()) as { n: unknown } | undefined;
+      return toCount(row?.n);
     },
 
     /** Walks the chain in id order; returns the first id whose link or content does not match. */

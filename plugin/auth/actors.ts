@@ -1,6 +1,7 @@
-import type { Actor, Principal } from '../access/actor.js';
+import type { Actor, Principal, Role } from '../access/actor.js';
 import { agentDisplayName, type Agent } from '../agents/schema.js';
 import type { AgentService } from '../agents/service.js';
+import type { CustomerUserRecord } from '../customers/backends/backend.js';
 
 export const agentActor = (agent: Agent, authenticatedBy: Actor['authenticatedBy']): Actor => ({
   kind: agent.role,
@@ -10,30 +11,72 @@ export const agentActor = (agent: Agent, authenticatedBy: Actor['authenticatedBy
   email: agent.email,
   roles: agent.role === 'admin' ? ['admin', 'agent'] : ['agent'],
   customerId: null,
+  customerIds: [],
+  keyUserOf: [],
   effectiveCustomerId: null,
   delegation: null,
   authenticatedBy,
   language: agent.language,
 });
 
+export function customerActor(user: CustomerUserRecord, hasReports: boolean, authenticatedBy: Actor['authenticatedBy']): Actor {
+  const roles: Role[] = ['customer'];
+  if (user.keyUserOf.length) roles.push('key-user');
+  if (hasReports) roles.push('manager');
+  const name = [user.fields.firstName, user.fields.lastName].filter((v) => v !== null && v !== undefined && v !== '').join(' ');
+  return {
+    kind: 'customer',
+    principal: { type: 'customer-user', id: user.id },
+    login: user.login,
+    displayName: name || user.login,
+    email: user.email,
+    roles,
+    customerId: user.customerId,
+    customerIds: [user.customerId, ...user.customerIds],
+    keyUserOf: user.keyUserOf,
+    effectiveCustomerId: user.customerId,
+    delegation: null,
+    authenticatedBy,
+    language: user.language,
+  };
+}
+
+interface CustomerUserLookup {
+  findById(id: number): Promise<CustomerUserRecord | null>;
+  hasReports(id: number): Promise<boolean>;
+}
+
+interface CustomerUserLogin {
+  verifyCredentials(loginOrEmail: string, password: string): Promise<CustomerUserRecord | null>;
+}
+
 /**
  * Turns a stored principal (session or token) into a fresh Actor on every request, so a disabled
- * account or a changed role counts from the very next request.
+ * account, a changed role or a revoked key-user mark counts from the very next request.
  */
-export function createActorResolver(deps: { agents: AgentService }) {
+export function createActorResolver(deps: { agents: AgentService; customerUsers: CustomerUserLookup; customerLogin: CustomerUserLogin }) {
+  async function forCustomer(user: CustomerUserRecord | null, authenticatedBy: Actor['authenticatedBy']): Promise<Actor | null> {
+    if (user?.validity !== 'valid') return null;
+    return customerActor(user, await deps.customerUsers.hasReports(user.id), authenticatedBy);
+  }
+
   return {
     async resolve(principal: Principal, authenticatedBy: Actor['authenticatedBy']): Promise<Actor | null> {
       if (principal.type === 'agent') {
         const agent = await deps.agents.findById(principal.id);
         return agent?.validity === 'valid' ? agentActor(agent, authenticatedBy) : null;
       }
-      return null;
+      return forCustomer(await deps.customerUsers.findById(principal.id), authenticatedBy);
     },
 
-    /** Every login path in order; the customer-user backends join this chain in their own issue. */
+    /**
+     * Every login path in order: agents first, then customer users (login or e-mail). A customer user can
+     * never take an agent's login, so the order decides nothing by accident.
+     */
     async verifyCredentials(login: string, password: string): Promise<Actor | null> {
       const agent = await deps.agents.verifyCredentials(login, password);
-      return agent ? agentActor(agent, 'session') : null;
+      if (agent) return agentActor(agent, 'session');
+      return forCustomer(await deps.customerLogin.verifyCredentials(login, password), 'session');
     },
   };
 }

@@ -50,6 +50,16 @@ export const loketOptionsSchema = z.object({
     })
     .prefault({}),
   i18n: z.object({ defaultLanguage: z.enum(['en', 'nl', 'nb']).default('en') }).prefault({}),
+  customerUsers: z
+    .object({
+      /** Most results one search shows (the seed's 1000); screens say "x of y", the API gives `total`. */
+      searchLimit: z.number().int().min(1).max(10_000).default(1000),
+      /** One e-mail address per customer user (OTOBO's CustomerUserEmailUniqCheck). */
+      emailUnique: z.boolean().default(true),
+      /** How long a set-password link works. */
+      passwordLinkHours: z.number().int().min(1).max(24 * 14).default(72),
+    })
+    .prefault({}),
 });
 
 export type LoketOptionsInput = z.input<typeof loketOptionsSchema> & {

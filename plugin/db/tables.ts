@@ -2,7 +2,20 @@
  * Table names with the instance's prefix. Every store and migration asks here, so a host can share its
  * database with Loket (`loket_` by default) and tests can run side by side under random prefixes.
  */
-export const TABLES = ['agents', 'sessions', 'api_tokens', 'audit_log', 'audit_head'] as const;
+export const TABLES = [
+  'agents',
+  'sessions',
+  'api_tokens',
+  'audit_log',
+  'audit_head',
+  'customers',
+  'customer_users',
+  'customer_user_customers',
+  'customer_key_users',
+  'customer_user_search',
+  'customer_user_tokens',
+  'customer_user_backends',
+] as const;
 
 export type TableKey = (typeof TABLES)[number];
 export type TableNames = Record<TableKey, string> & { prefix: string; migrations: string };

@@ -1,5 +1,7 @@
 import { Router } from 'express';
 import { agentAdminRoutes } from '../agents/routes.js';
+import { auditApi, auditOperations } from '../audit/api.js';
+import { auditAdminRoutes } from '../audit/routes.js';
 import { meApi, meOperations } from '../auth/api.js';
 import { authRoutes } from '../auth/routes.js';
 import { tokenRoutes } from '../auth/token-routes.js';
@@ -27,17 +29,19 @@ export function pageRoutes(c: Container): Router {
   router.use(homeRoutes({ agents }));
   router.use(agentAdminRoutes({ agents }));
   router.use(tokenRoutes({ apiTokens, agents }));
+  router.use(auditAdminRoutes({ audit }));
   return router;
 }
 
 export function apiRoutes(c: Container, version: string): Router {
   const router = Router();
-  const document = buildOpenApiDocument([openApiOperation, ...meOperations], version);
+  const document = buildOpenApiDocument([openApiOperation, ...meOperations, ...auditOperations], version);
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
   router.use(bearerAuth(c.services));
   router.use(meApi());
+  router.use(auditApi({ audit: c.services.audit }));
   router.use(() => {
     throw notFound('No such API endpoint.');
   });

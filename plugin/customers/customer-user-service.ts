@@ -1,0 +1,273 @@
+import { principalKey, type Actor } from '../access/actor.js';
+import { customerUserScope, requireCapability, scopeAllows, type CustomerUserScope } from '../access/policy.js';
+import type { AuditService, AuditSubject } from '../audit/service.js';
+import { generatePassword, hashPassword } from '../auth/passwords.js';
+import type { Tx, RunInTransaction } from '../db/transaction.js';
+import { conflict, forbidden, notFound, ruleViolation } from '../errors.js';
+import type { BackendRegistry, CustomerUserRecord } from './backends/backend.js';
+import { checkDbMap, searchTermsFor, writeOf, type DbBackend } from './backends/db/backend.js';
+import type { CustomerUserStore, UserWrite } from './backends/db/store.js';
+import type { CustomerStore } from './customer-store.js';
+import { assertSelfServiceKeys, parseCustomerUserWrite, type Relations } from './customer-user-input.js';
+import { auditDiff, changedKeys } from './diff.js';
+import type { FieldMap, FieldValues } from './field-map.js';
+import type { Page, Validity } from './schema.js';
+import { parseSearch } from './search-terms.js';
+
+export interface CustomerUserQuery {
+  search?: string | undefined;
+  customerId?: string | undefined;
+  validity?: Validity | undefined;
+  limit: number;
+  offset: number;
+}
+
+export interface CreatedCustomerUser {
+  user: CustomerUserRecord;
+  /** Only when the password was generated: shown once to the admin, stored nowhere in clear. */
+  generatedPassword?: string;
+}
+
+export interface CustomerUserDeps {
+  registry: BackendRegistry;
+  db: DbBackend;
+  store: CustomerUserStore;
+  customers: CustomerStore;
+  audit: AuditService;
+  transaction: RunInTransaction;
+  emailUnique: boolean;
+  /** Ends every session of a person at once (the session store knows sessions, this service does not). */
+  endSessions: (principalKey: string) => Promise<unknown>;
+  /** Is this login taken by an agent? One login form serves both, so a login names one person only. */
+  agentLoginExists: (login: string) => Promise<boolean>;
+}
+
+/** What the audit log keeps of a user: the map fields and relations, never the password. */
+const auditView = (u: CustomerUserRecord): Record<string, unknown> => ({
+  ...u.fields,
+  customerIds: u.customerIds,
+  keyUserOf: u.keyUserOf,
+  manager: u.manager,
+  validity: u.validity,
+  language: u.language,
+});
+
+/** Customer users: search, read within the actor's scope, and the admin's create and change. */
+export function createCustomerUserService(deps: CustomerUserDeps) {
+  async function findVisible(actor: Actor, login: string, scope: CustomerUserScope = customerUserScope(actor)): Promise<CustomerUserRecord> {
+    const user = await deps.registry.findByLogin(login.trim().toLowerCase());
+    // Outside the actor's customers answers like a login that does not exist: no probing other tenants.
+    if (!user || !scopeAllows(scope, user)) throw notFound(`No customer user with login ${login}.`);
+    return user;
+  }
+
+  async function checkRelations(fields: FieldValues, relations: Relations, current: CustomerUserRecord | null, tx: Tx): Promise<{ managerId?: number | null }> {
+    const primary = (fields.customerId as string | undefined) ?? current?.customerId;
+    const ids = new Set([primary, ...(relations.customerIds ?? [])].filter((id): id is string => typeof id === 'string'));
+    const found = new Set((await deps.customers.findMany([...ids], tx)).map((c) => c.customerId));
+    for (const id of ids) {
+      if (!found.has(id)) {
+        const field = id === primary ? 'customerId' : 'customerIds';
+        throw ruleViolation(`${field}: there is no customer with ID ${id}. Create the customer first.`, field, 'unknown_customer');
+      }
+    }
+    const memberOf = new Set([primary, ...(relations.customerIds ?? current?.customerIds ?? [])]);
+    for (const id of relations.keyUserOf ?? []) {
+      if (!memberOf.has(id)) throw ruleViolation(`keyUserOf: ${id} is not one of this user's customers.`, 'keyUserOf', 'not_a_member');
+    }
+    if (relations.manager === undefined) return {};
+    if (relations.manager === null) return { managerId: null };
+    const manager = await deps.store.findByLogin(relations.manager, tx);
+    if (!manager) throw ruleViolation(`manager: there is no customer user with login ${relations.manager}.`, 'manager', 'unknown_manager');
+    if (manager.id === current?.id) throw ruleViolation('manager: nobody is their own manager.', 'manager', 'self_manager');
+    return { managerId: manager.id };
+  }
+
+  async function assertFree(fields: FieldValues, current: CustomerUserRecord | null, tx: Tx): Promise<void> {
+    const login = fields.login as string | undefined;
+    if (login && login !== current?.login && (await deps.store.findByLogin(login, tx))) {
+      throw conflict('This login is already in use.', 'login', 'duplicate');
+    }
+    const email = fields.email as string | undefined;
+    if (deps.emailUnique && email && email !== current?.email) {
+      if ((await deps.store.findIdsByEmail(email, tx)).some((id) => id !== current?.id)) {
+        throw conflict('This e-mail address is already in use by another customer user.', 'email', 'duplicate');
+      }
+    }
+  }
+
+  function relationWrite(relations: Relations, managerId: { managerId?: number | null }): Partial<UserWrite> {
+    return {
+      ...(relations.validity !== undefined && { validity: relations.validity }),
+      ...(relations.language !== undefined && { language: relations.language }),
+      ...managerId,
+    };
+  }
+
+  /** Extra customers never repeat the primary one (a user moved to one of their extras keeps the rest). */
+  async function applyLinks(id: number, relations: Relations, primary: string, currentExtras: string[], tx: Tx): Promise<void> {
+    const extras = relations.customerIds ?? currentExtras;
+    if (relations.customerIds || extras.includes(primary)) {
+      await deps.store.setExtraCustomerIds(id, [...new Set(extras)].filter((cid) => cid !== primary), tx);
+    }
+    if (relations.keyUserOf) await deps.store.setKeyUserOf(id, [...new Set(relations.keyUserOf)], tx);
+  }
+
+  async function reload(id: number, map: FieldMap, tx: Tx): Promise<CustomerUserRecord> {
+    const stored = await deps.store.findById(id, tx);
+    if (!stored) throw new Error('customer user vanished inside its transaction');
+    return (await deps.db.toRecords([stored], map, tx))[0]!;
+  }
+
+  /** Outside any transaction: the agents' table is read through the pool (one connection on SQLite). */
+  async function assertNotAnAgent(fields: FieldValues, current: CustomerUserRecord | null): Promise<void> {
+    const login = fields.login as string | undefined;
+    if (login && login !== current?.login && (await deps.agentLoginExists(login))) throw conflict('This login is already in use.', 'login', 'duplicate');
+  }
+
+  async function update(actor: Actor, login: string, input: unknown, subject: AuditSubject, opts: { expectedVersion?: number | undefined; map?: FieldMap } = {}): Promise<CustomerUserRecord> {
+    const current = await deps.registry.findByLogin(login.trim().toLowerCase());
+    if (!current) throw notFound(`No customer user with login ${login}.`);
+    if (current.backend !== deps.db.key) throw ruleViolation('This customer user comes from a directory; change the fields there.', undefined, 'read_only_backend');
+    const map = opts.map ?? (await deps.db.fieldMap());
+    const { fields, relations } = parseCustomerUserWrite(map, input, { partial: true });
+    for (const row of map) {
+      if (row.readOnly && Object.hasOwn(fields, row.key) && fields[row.key] !== (current.fields[row.key] ?? null)) {
+        throw forbidden(`${row.key} is read-only.`);
+      }
+    }
+    const expectedVersion = opts.expectedVersion ?? relations.version ?? current.version;
+    await assertNotAnAgent(fields, current);
+    const passwordHash = relations.password === undefined ? undefined : await hashPassword(relations.password);
+    const updated = await deps.transaction(async (tx) => {
+      await assertFree(fields, current, tx);
+      const manager = await checkRelations(fields, relations, current, tx);
+      const merged = { ...current.fields, ...fields };
+      const stored = await deps.store.findById(current.id, tx);
+      const write: UserWrite = {
+        ...writeOf(map, fields, stored?.extra),
+        ...relationWrite(relations, manager),
+        ...(fields.email !== undefined && { emailUnique: deps.emailUnique ? (fields.email as string) : null }),
+        ...(passwordHash !== undefined && { passwordHash }),
+      };
+      await deps.store.update(current.id, expectedVersion, write, searchTermsFor(map, merged), tx);
+      await applyLinks(current.id, relations, (merged.customerId as string | null) ?? current.customerId, current.customerIds, tx);
+      const after = await reload(current.id, map, tx);
+      const keys = changedKeys(auditView(current), auditView(after));
+      if (keys.length || relations.password !== undefined) {
+        const diff = auditDiff(auditView(current), auditView(after), keys);
+        const action = keys.length === 1 && keys[0] === 'validity' ? 'customer-user.validity' : 'customer-user.update';
+        await deps.audit.record(subject, { action, objectType: 'customer-user', objectId: after.login, ...diff, ...(relations.password !== undefined && { after: { ...diff.after, password: '(changed)' } }) }, tx);
+      }
+      return after;
+    });
+    if (updated.validity !== 'valid' || relations.password !== undefined) {
+      await deps.endSessions(principalKey({ type: 'customer-user', id: updated.id }));
+    }
+    return updated;
+  }
+
+  return {
+    fieldMap: () => deps.db.fieldMap(),
+
+    async search(actor: Actor, query: CustomerUserQuery): Promise<Page<CustomerUserRecord>> {
+      const scope = customerUserScope(actor);
+      const found = await deps.registry.search({
+        words: parseSearch(query.search),
+        scope: scope.kind === 'all' ? null : { customerIds: scope.customerIds, selfId: scope.selfId },
+        customerId: query.customerId,
+        validity: query.validity,
+        limit: query.limit,
+        offset: query.offset,
+      });
+      return { ...found, limit: query.limit };
+    },
+
+    get: (actor: Actor, login: string) => findVisible(actor, login),
+
+    /** For other services and the session: no access check, the caller decides. */
+    findById: (id: number) => deps.db.findById(id),
+    findByLogin: (login: string) => deps.registry.findByLogin(login.trim().toLowerCase()),
+    hasReports: (id: number) => deps.store.hasReports(id),
+
+    async create(actor: Actor | null, input: unknown, subject: AuditSubject): Promise<CreatedCustomerUser> {
+      if (actor) requireCapability(actor, 'customer-user.manage');
+      const map = await deps.db.fieldMap();
+      const { fields, relations } = parseCustomerUserWrite(map, input, { partial: false });
+      const generatedPassword = relations.password ? undefined : generatePassword();
+      const passwordHash = await hashPassword(relations.password ?? generatedPassword ?? '');
+      await assertNotAnAgent(fields, null);
+      const user = await deps.transaction(async (tx) => {
+        await assertFree(fields, null, tx);
+        const manager = await checkRelations(fields, relations, null, tx);
+        const id = await deps.store.insert(
+          fields.login as string,
+          {
+            ...writeOf(map, fields),
+            ...relationWrite(relations, manager),
+            emailUnique: deps.emailUnique ? (fields.email as string) : null,
+            passwordHash,
+          },
+          searchTermsFor(map, fields),
+          tx,
+        );
+        await applyLinks(id, relations, fields.customerId as string, [], tx);
+        const created = await reload(id, map, tx);
+        await deps.audit.record(subject, { action: 'customer-user.create', objectType: 'customer-user', objectId: created.login, after: auditView(created) }, tx);
+        return created;
+      });
+      return generatedPassword ? { user, generatedPassword } : { user };
+    },
+
+    async update(actor: Actor, login: string, input: unknown, subject: AuditSubject, expectedVersion?: number): Promise<CustomerUserRecord> {
+      requireCapability(actor, 'customer-user.manage');
+      return update(actor, login, input, subject, { expectedVersion });
+    },
+
+    setValidity(actor: Actor, login: string, validity: Validity, subject: AuditSubject): Promise<CustomerUserRecord> {
+      requireCapability(actor, 'customer-user.manage');
+      return update(actor, login, { validity }, subject);
+    },
+
+    /** The customer → users direction: add or remove this customer among a user's extra customers. */
+    async linkToCustomer(actor: Actor, login: string, customerId: string, linked: boolean, subject: AuditSubject): Promise<CustomerUserRecord> {
+      requireCapability(actor, 'customer-user.manage');
+      const user = await findVisible(actor, login);
+      if (linked && user.customerId === customerId) return user;
+      const customerIds = linked ? [...new Set([...user.customerIds, customerId])] : user.customerIds.filter((id) => id !== customerId);
+      const keyUserOf = linked ? user.keyUserOf : user.keyUserOf.filter((id) => id !== customerId || id === user.customerId);
+      return update(actor, login, { customerIds, keyUserOf }, subject, { expectedVersion: user.version });
+    },
+
+    /** Self-service: a customer user changes their own profile, within what SELF_PROTECTED leaves open. */
+    async updateOwnProfile(actor: Actor, input: unknown, subject: AuditSubject): Promise<CustomerUserRecord> {
+      requireCapability(actor, 'profile.own');
+      if (actor.principal.type !== 'customer-user') throw forbidden();
+      if (input === null || typeof input !== 'object' || Array.isArray(input)) return findVisible(actor, actor.login);
+      const map = await deps.db.fieldMap();
+      assertSelfServiceKeys(map, input as Record<string, unknown>);
+      const { version, ...rest } = input as Record<string, unknown>;
+      return update(actor, actor.login, rest, subject, { expectedVersion: typeof version === 'number' ? version : undefined, map });
+    },
+
+    /** Rebuilds the search index after the map's search fields changed. */
+    async reindex(map: FieldMap, batchSize = 500): Promise<number> {
+      let afterId = 0;
+      let done = 0;
+      for (;;) {
+        const ids = await deps.store.idsAfter(afterId, batchSize);
+        if (!ids.length) return done;
+        const users = await deps.db.toRecords(await deps.store.findManyById(ids), map);
+        await deps.transaction(async (tx) => {
+          for (const user of users) await deps.store.replaceTerms(user.id, searchTermsFor(map, user.fields), tx);
+        });
+        afterId = ids[ids.length - 1]!;
+        done += ids.length;
+      }
+    },
+
+    checkDbMap,
+  };
+}
+
+export type CustomerUserService = ReturnType<typeof createCustomerUserService>;
