@@ -43,10 +43,12 @@ export function createContainer(config: LoketConfig, logger: Logger) {
 
   const sessionStore = new KnexSessionStore(knex, tables, config.session.idleMinutes * 60_000);
   const audit = createAuditService({ store: createAuditStore(knex, tables) });
+  const customerUserStore = createCustomerUserStore(knex, tables);
   const agents = createAgentService({
     store: createAgentStore(knex, tables),
     audit,
     endSessions: (principal) => sessionStore.destroyForPrincipal(principal),
+    loginTakenByCustomerUser: async (login) => (await customerUserStore.findByLogin(login)) !== null,
   });
   const apiTokens = createApiTokenService({ store: createApiTokenStore(knex, tables), audit });
   const translator = createTranslator(config.i18n.defaultLanguage);
@@ -56,7 +58,6 @@ export function createContainer(config: LoketConfig, logger: Logger) {
 
   const customerStore = createCustomerStore(knex, tables);
   const customers = createCustomerService({ store: customerStore, audit, transaction });
-  const customerUserStore = createCustomerUserStore(knex, tables);
   const backendSettings = createBackendSettingsStore(knex, tables);
   const dbBackend = createDbBackend({ store: customerUserStore, settings: backendSettings });
   // Directory backends join this list in the LDAP issue, in the order their settings give.

@@ -2,7 +2,7 @@ import { principalKey, type Actor } from '../access/actor.js';
 import { requireCapability } from '../access/policy.js';
 import type { AuditService, AuditSubject } from '../audit/service.js';
 import { generatePassword, hashPassword, verifyPassword } from '../auth/passwords.js';
-import { notFound, ruleViolation, validationError } from '../errors.js';
+import { conflict, notFound, ruleViolation, validationError } from '../errors.js';
 import { newAgentSchema, type Agent, type NewAgentInput, type Validity } from './schema.js';
 import type { AgentStore } from './store.js';
 
@@ -18,6 +18,8 @@ export function createAgentService(deps: {
   audit: AuditService;
   /** Ends every session of a disabled agent at once (the store knows sessions, this service does not). */
   endSessions: (principalKey: string) => Promise<unknown>;
+  /** One login form serves agents and customer users, so a login may name only one person. */
+  loginTakenByCustomerUser: (login: string) => Promise<boolean>;
 }) {
   async function create(input: NewAgentInput, subject: AuditSubject): Promise<CreatedAgent> {
     const parsed = newAgentSchema.safeParse(input);
@@ -25,6 +27,7 @@ export function createAgentService(deps: {
       const issue = parsed.error.issues[0];
       throw validationError(issue?.message ?? 'Invalid agent.', issue?.path.join('.'));
     }
+    if (await deps.loginTakenByCustomerUser(parsed.data.login)) throw conflict('This login is already in use.', 'login', 'duplicate');
     const generatedPassword = parsed.data.password ? undefined : generatePassword();
     const agent = await deps.store.insert({
       login: parsed.data.login,

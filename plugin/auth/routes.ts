@@ -49,7 +49,7 @@ export function authRoutes({ passport, audit, config, logger }: Deps): Router {
       return;
     }
     const t = res.locals.t as (key: string) => string;
-    const notice = req.query.signedOut === '1' ? t('login.signedOut') : returnTo ? t('login.required') : null;
+    const notice = req.query.signedOut === '1' ? t('login.signedOut') : req.query.passwordSet === '1' ? t('passwordPages.passwordSet') : returnTo ? t('login.required') : null;
     renderLogin(res, 200, { returnTo, notice: notice ?? undefined });
   });
 

@@ -1,30 +1,7 @@
 import { expect } from 'chai';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import pino from 'pino';
-import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
 import { createMailer } from '../../plugin/mail/mailer.js';
-
-/** A real SMTP server in this process; tests read what nodemailer actually delivered. */
-async function startSmtp(): Promise<{ url: string; messages: ParsedMail[]; close(): Promise<void> }> {
-  const messages: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, done) {
-      simpleParser(stream).then(
-        (mail) => {
-          messages.push(mail);
-          done();
-        },
-        (err: Error) => done(err),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, messages, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
+import { startSmtp } from '../helpers/smtp.js';
 
 describe('mail', () => {
   it('delivers through SMTP_URL with the configured sender, UTF-8 intact', async () => {
