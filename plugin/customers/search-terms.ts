@@ -55,9 +55,9 @@ export function parseSearch(query: string | undefined | null): WordMatch[] {
     .filter((w) => w !== '' && w !== '*')
     .slice(0, MAX_QUERY_WORDS);
   return words.map((typed): WordMatch => {
-    let word = typed;
+    // A trailing star says what every word already means (a prefix).
+    const word = typed.replace(/\*$/, '');
     if (word.startsWith('*')) return { kind: 'contains', likePattern: `%${likeOf(word.slice(1))}` };
-    word = word.replace(/\*$/, '');
     const star = word.indexOf('*');
     if (star === -1) return { kind: 'prefix', prefix: word, likePattern: null };
     return { kind: 'prefix', prefix: word.slice(0, star), likePattern: likeOf(word) };
