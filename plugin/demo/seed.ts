@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditSubject } from '../audit/service.js';
 import type { Container } from '../container.js';
+import { seedDemoCustomers } from './customers.js';
 
 export interface DemoCredential {
   role: string;
@@ -18,21 +19,25 @@ const DEMO_AGENTS = [
 ];
 
 /**
- * Demo data for an empty database: accounts with generated passwords (never fixed ones). Returns null
+ * Demo data for an empty database: staff accounts, two customers with their users (a key user, a
+ * manager with a report, one person in both customers), all with generated passwords (never fixed ones). Returns null
  * when the database already has accounts, so a restart never reseeds or changes passwords.
  */
 export async function seedDemo(c: Container): Promise<DemoCredential[] | null> {
   if ((await c.services.agents.count()) > 0) return null;
   const credentials: DemoCredential[] = [];
+  let adminId = 0;
   for (const demo of DEMO_AGENTS) {
     const created = await c.services.agents.createFromOperator(demo, DEMO_SUBJECT);
+    if (demo.role === 'admin') adminId = created.agent.id;
     credentials.push({ role: demo.role, login: created.agent.login, password: created.generatedPassword ?? '' });
   }
+  credentials.push(...(await seedDemoCustomers(c, DEMO_SUBJECT, adminId)));
   return credentials;
 }
 
 export function formatCredentials(credentials: DemoCredential[], url: string): string {
-  const rows = credentials.map((c) => `  ${c.role.padEnd(8)} login: ${c.login.padEnd(10)} password: ${c.password}`);
+  const rows = credentials.map((c) => `  ${c.role.padEnd(8)} login: ${c.login.padEnd(14)} password: ${c.password}`);
   return [`Loket demo accounts (generated for this database; sign in at ${url}/login):`, ...rows, ''].join('\n');
 }
 

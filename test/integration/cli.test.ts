@@ -265,13 +265,13 @@ describe('loket CLI', () => {
   });
 
   describe('seed --demo', () => {
-    it('seeds three accounts into an empty database once, and saves their credentials', async () => {
+    it('seeds staff, two customers and their users into an empty database once, and saves the credentials', async () => {
       const target = cliTarget();
       const res = await cli(['seed', '--demo'], target.env);
       expect(res.code, res.stderr).to.equal(ExitCode.ok);
       const passwords = [...res.stdout.matchAll(/password: (\S+)/g)].map((m) => m[1]!);
-      expect(passwords).to.have.length(3);
-      for (const login of ['admin', 'agent', 'agent2']) expect(res.stdout).to.contain(`login: ${login}`);
+      expect(passwords).to.have.length(10);
+      for (const login of ['admin', 'agent', 'agent2', 'jan.devries', 'lars.berg']) expect(res.stdout).to.contain(`login: ${login}`);
       const file = join(target.dataDir, 'demo-credentials.txt');
       const saved = readFileSync(file, 'utf8');
       for (const password of passwords) expect(saved).to.contain(password);
@@ -284,6 +284,13 @@ describe('loket CLI', () => {
       await withLoket(target, async (loket) => {
         expect(await loket.container.services.agents.count()).to.equal(3);
         expect(await loket.container.services.agents.verifyCredentials('admin', passwords[0]!)).to.not.equal(null);
+        const lars = await loket.container.services.customerUsers.findByLogin('lars.berg');
+        expect(lars).to.include({ customerId: 'fjord' });
+        expect(lars!.customerIds).to.deep.equal(['acme']);
+        expect(lars!.fields).to.have.property('room');
+        const janPassword = /login: jan\.devries\s+password: (\S+)/.exec(res.stdout)![1]!;
+        const jan = await loket.container.services.customerAccounts.verifyCredentials('jan.devries@acme.example', janPassword);
+        expect(jan!.keyUserOf).to.deep.equal(['acme']);
       });
     });
 
