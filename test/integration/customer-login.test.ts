@@ -44,6 +44,7 @@ describe('customer users: portal login and set-password links', () => {
     const { agent } = await signIn(app, key);
     const me = await agent.get('/api/v1/me').expect(200);
     expect(me.body.roles).to.deep.equal(['customer', 'key-user']);
+    expect(me.body).to.deep.include({ customerIds: [user.customerId], keyUserOf: [user.customerId] });
 
     const page = await request(app.url).get('/login');
     const wrong = await request(app.url).post('/login').set('Cookie', page.headers['set-cookie']!).type('form')
