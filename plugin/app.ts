@@ -11,7 +11,7 @@ import { errorHandler, notFoundHandler } from './web/middleware/errors.js';
 import { actorLocals, languageLocals } from './web/middleware/locals.js';
 import { securityHeaders } from './web/middleware/security-headers.js';
 import { isHeaderAuthenticatedApi, sessionMiddleware } from './web/middleware/session.js';
-import { apiRoutes, pageRoutes } from './web/routes.js';
+import { apiRoutes, pageRoutes, uploadParsers } from './web/routes.js';
 import './web/request-types.js';
 
 const VERSION = '0.1.0';
@@ -41,7 +41,7 @@ export function buildApp(c: Container): Express {
   app.use(healthRoutes(c.ping));
 
   app.use(refuseCredentialsInQuery);
-  app.use(express.urlencoded({ extended: false, limit: config.security.bodyLimit, parameterLimit: 200 }));
+  app.use(express.urlencoded({ extended: false, limit: config.security.bodyLimit, parameterLimit: 2000 }));
   app.use(express.json({ limit: config.security.bodyLimit }));
 
   const secret = config.session.secret ?? randomBytes(32).toString('hex');
@@ -50,6 +50,8 @@ export function buildApp(c: Container): Express {
   const passportSession: RequestHandler = c.passport.session() as RequestHandler;
   cookieAuth.use(sessionMiddleware(config, c.sessionStore, secret), passportInit, passportSession);
   app.use((req, res, next) => (isHeaderAuthenticatedApi(req) ? next() : cookieAuth(req, res, next)));
+  // Upload forms are multipart: their body (and so their `_csrf` field) is read before the CSRF check.
+  app.use(uploadParsers());
   const csrf = createCsrf();
   app.use(csrf.protect);
   app.use(actorLocals(csrf.tokenFor));

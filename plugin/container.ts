@@ -18,6 +18,7 @@ import { tableNames, type TableNames } from './db/tables.js';
 import { createTranslator } from './i18n/index.js';
 import { createMailer } from './mail/mailer.js';
 import { createBackendService } from './customers/backend-service.js';
+import { createCustomerCsvService } from './customers/csv/csv-service.js';
 import { createBackendSettingsStore } from './customers/backend-settings-store.js';
 import { createBackendRegistry } from './customers/backends/backend.js';
 import { createDbBackend } from './customers/backends/db/backend.js';
@@ -86,6 +87,14 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     endSessions,
   });
   const backends = createBackendService({ settings: backendSettings, db: dbBackend, users: customerUsers, audit, transaction });
+  const customerCsv = createCustomerCsvService({
+    customerUsers,
+    customers,
+    agentLoginExists: async (login) => (await agents.findByLogin(login)) !== null,
+    emailOwnerIds: (email) => customerUserStore.findIdsByEmail(email),
+    emailUnique: config.customerUsers.emailUnique,
+    pageSize: config.customerUsers.searchLimit,
+  });
   const actors = createActorResolver({ agents, customerUsers, customerLogin: customerAccounts });
   const passport = createPassport(actors);
 
@@ -96,7 +105,7 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     dialect,
     tables,
     databaseLabel,
-    services: { audit, agents, apiTokens, actors, customers, customerUsers, customerAccounts, backends },
+    services: { audit, agents, apiTokens, actors, customers, customerUsers, customerAccounts, backends, customerCsv },
     passport,
     sessionStore,
     translator,

@@ -42,6 +42,10 @@ export const conflict = (message: string, field?: string, code = 'conflict'): Lo
 export const ruleViolation = (message: string, field?: string, code = 'rule_violation'): LoketError =>
   new LoketError({ status: 422, code, message, field });
 
+/** A method the resource never supports (customer users are never deleted); the route sets `Allow`. */
+export const methodNotAllowed = (message: string): LoketError =>
+  new LoketError({ status: 405, code: 'method_not_allowed', message });
+
 export const tooManyRequests = (message = 'Too many attempts. Wait a while and try again.'): LoketError =>
   new LoketError({ status: 429, code: 'too_many_requests', message });
 

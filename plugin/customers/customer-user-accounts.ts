@@ -78,6 +78,7 @@ export function createCustomerUserAccounts(deps: AccountDeps) {
     /** Sends a one-time link to set a password; older open links stop working. */
     async sendPasswordLink(user: CustomerUserRecord, linkBase: string, subject: AuditSubject): Promise<{ delivered: boolean }> {
       if (user.backend !== deps.db.key) throw ruleViolation('This user signs in with their directory password.', undefined, 'directory_user');
+      if (user.validity !== 'valid' || user.anonymisedAt) throw ruleViolation('This user is not valid; make them valid before sending a link.', 'validity', 'not_valid');
       const delivered = await sendLink(user, linkBase);
       await deps.audit.record(subject, { action: 'customer-user.password-link', objectType: 'customer-user', objectId: user.login, after: { delivered } });
       return { delivered };

@@ -20,6 +20,7 @@ export const relationsSchema = z.strictObject({
 });
 export type Relations = z.output<typeof relationsSchema>;
 const RELATION_KEYS = Object.keys(relationsSchema.shape);
+const RESERVED_LOGINS = new Set(['new', 'import', 'export']);
 
 /** Read-only API fields a client may send back unchanged (a GET body PUT back); they are ignored. */
 const ECHO_KEYS = ['backend', 'hasPassword', 'createdAt', 'updatedAt', 'lastLoginAt', 'anonymised'];
@@ -52,6 +53,8 @@ export function parseCustomerUserWrite(map: FieldMap, input: unknown, opts: { pa
   if (fields.login !== undefined && fields.login !== null) {
     const login = loginSchema.safeParse(fields.login);
     if (!login.success) throw validationError(`login: ${login.error.issues[0]?.message ?? 'invalid'}`, 'login');
+    // These words are pages beside /customer-users/<login>; a user by that name could never be opened.
+    if (RESERVED_LOGINS.has(login.data)) throw validationError(`login: ${login.data} is reserved`, 'login');
     fields.login = login.data;
   }
   if (typeof fields.email === 'string') fields.email = fields.email.toLowerCase();

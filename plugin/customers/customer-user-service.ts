@@ -234,6 +234,8 @@ export function createCustomerUserService(deps: CustomerUserDeps) {
       requireCapability(actor, 'customer-user.manage');
       const user = await findVisible(actor, login);
       if (linked && user.customerId === customerId) return user;
+      // Unlinking the primary customer would leave the user in no customer: moving them is a change of customerId.
+      if (!linked && user.customerId === customerId) throw ruleViolation(`customerId: ${customerId} is the primary customer of ${user.login}; change customerId to move the user.`, 'customerId', 'primary_customer');
       const customerIds = linked ? [...new Set([...user.customerIds, customerId])] : user.customerIds.filter((id) => id !== customerId);
       const keyUserOf = linked ? user.keyUserOf : user.keyUserOf.filter((id) => id !== customerId || id === user.customerId);
       return update(actor, login, { customerIds, keyUserOf }, subject, { expectedVersion: user.version });

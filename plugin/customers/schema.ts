@@ -13,14 +13,25 @@ export const customerIdSchema = z
 
 const text = (max: number) => z.string().trim().max(max);
 
-export const customerFieldsSchema = z.strictObject({
+/** The fields without defaults: a patch must leave out what it does not send, not reset it to ''. */
+const customerFields = {
   name: text(191).min(1),
-  street: text(191).default(''),
-  zip: text(32).default(''),
-  city: text(191).default(''),
-  country: text(100).default(''),
-  url: z.union([z.literal(''), z.url({ protocol: /^https?$/ }).max(500)]).default(''),
-  comment: text(5000).default(''),
+  street: text(191),
+  zip: text(32),
+  city: text(191),
+  country: text(100),
+  url: z.union([z.literal(''), z.url({ protocol: /^https?$/ }).max(500)]),
+  comment: text(5000),
+};
+
+export const customerFieldsSchema = z.strictObject({
+  name: customerFields.name,
+  street: customerFields.street.default(''),
+  zip: customerFields.zip.default(''),
+  city: customerFields.city.default(''),
+  country: customerFields.country.default(''),
+  url: customerFields.url.default(''),
+  comment: customerFields.comment.default(''),
 });
 
 export const newCustomerSchema = customerFieldsSchema.extend({
@@ -29,7 +40,8 @@ export const newCustomerSchema = customerFieldsSchema.extend({
 });
 export type NewCustomerInput = z.input<typeof newCustomerSchema>;
 
-export const customerPatchSchema = customerFieldsSchema.partial().extend({
+// zod 4 applies a default even inside .partial(), so the patch is built from the fields without them.
+export const customerPatchSchema = z.strictObject(customerFields).partial().extend({
   validity: z.enum(VALIDITIES).optional(),
   version: z.number().int().positive().optional(),
 });

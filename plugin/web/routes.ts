@@ -6,8 +6,16 @@ import { meApi, meOperations } from '../auth/api.js';
 import { authRoutes } from '../auth/routes.js';
 import { tokenRoutes } from '../auth/token-routes.js';
 import type { Container } from '../container.js';
+import { backendsApi, backendsOperations } from '../customers/backends-api.js';
+import { customerUsersApi, customerUsersOperations } from '../customers/customer-users-api.js';
+import { customersApi, customersOperations } from '../customers/customers-api.js';
+import { profileApi, profileOperations } from '../customers/profile-api.js';
+import { customerCsvApi, customerCsvOperations } from '../customers/csv/csv-api.js';
+import { csvUploadParser, customerCsvPages } from '../customers/csv/csv-pages.js';
+import { customerScreens } from '../customers/pages/index.js';
 import { notFound } from '../errors.js';
 import { homeRoutes } from './controllers/home.js';
+import { passwordPages } from '../customers/password-pages.js';
 import { languageRoutes } from './controllers/language.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
 import { buildOpenApiDocument, type ApiOperation } from './openapi.js';
@@ -26,22 +34,39 @@ export function pageRoutes(c: Container): Router {
   const router = Router();
   router.use(authRoutes({ passport: c.passport, audit, config: c.config, logger: c.logger }));
   router.use(languageRoutes(c.config.session.cookiePath));
+  // Ahead of the customer-user pages, so /customer-users/import is never taken for a login.
+  router.use(customerCsvPages({ csv: c.services.customerCsv, logger: c.logger }));
+  router.use(passwordPages({ accounts: c.services.customerAccounts, config: c.config }));
   router.use(homeRoutes({ agents }));
   router.use(agentAdminRoutes({ agents }));
   router.use(tokenRoutes({ apiTokens, agents }));
   router.use(auditAdminRoutes({ audit }));
+  const { customers, customerUsers, customerAccounts, backends } = c.services;
+  router.use(customerScreens({ customers, customerUsers, accounts: customerAccounts, backends, config: c.config, logger: c.logger }));
+  return router;
+}
+
+/** Multipart forms, parsed before the CSRF check so their `_csrf` field is seen (see csvUploadParser). */
+export function uploadParsers(): Router {
+  const router = Router();
+  router.use(csvUploadParser());
   return router;
 }
 
 export function apiRoutes(c: Container, version: string): Router {
   const router = Router();
-  const document = buildOpenApiDocument([openApiOperation, ...meOperations, ...auditOperations], version);
+  const document = buildOpenApiDocument([openApiOperation, ...meOperations, ...auditOperations, ...customersOperations, ...customerUsersOperations(c.config.customerUsers.searchLimit), ...backendsOperations, ...profileOperations, ...customerCsvOperations], version);
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
   router.use(bearerAuth(c.services));
   router.use(meApi());
   router.use(auditApi({ audit: c.services.audit }));
+  router.use(profileApi({ customerUsers: c.services.customerUsers }));
+  router.use(customersApi({ customers: c.services.customers, customerUsers: c.services.customerUsers }));
+  router.use(customerUsersApi({ customerUsers: c.services.customerUsers, accounts: c.services.customerAccounts, config: c.config, logger: c.logger }));
+  router.use(backendsApi({ backends: c.services.backends }));
+  router.use(customerCsvApi({ csv: c.services.customerCsv, logger: c.logger }));
   router.use(() => {
     throw notFound('No such API endpoint.');
   });

@@ -20,12 +20,12 @@ function hostEnv(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 describe('standalone host', () => {
-  it('seeds demo accounts into an empty database, prints and saves their generated passwords, and serves each area', async () => {
+  it('seeds demo staff and customer users into an empty database, prints and saves their generated passwords, and serves each area', async () => {
     const env = hostEnv();
     let printed = '';
     const running = await start({ env, port: 0, demo: true, print: (t) => (printed += t) });
     try {
-      expect(running.demoCredentials).to.have.length(3);
+      expect(running.demoCredentials).to.have.length(10);
       const file = join(env.LOKET_DATA_DIR!, 'demo-credentials.txt');
       expect(readFileSync(file, 'utf8')).to.contain(running.demoCredentials![0]!.password);
       expect(statSync(file).mode & 0o777).to.equal(0o600);
@@ -36,7 +36,8 @@ describe('standalone host', () => {
         const page = await agent.get('/login').expect(200);
         const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), login: cred.login, password: cred.password });
         expect(res.status, cred.login).to.equal(303);
-        expect(res.headers.location).to.equal(cred.role === 'admin' ? '/admin' : '/agent');
+        const home = cred.role === 'admin' ? '/admin' : cred.role === 'agent' ? '/agent' : '/portal';
+        expect(res.headers.location, cred.login).to.equal(home);
         await agent.get(res.headers.location!).expect(200);
       }
     } finally {

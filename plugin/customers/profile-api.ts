@@ -1,0 +1,58 @@
+import { Router, type Response } from 'express';
+import { auditSubjectOf } from '../audit/service.js';
+import { apiRequires, currentActor } from '../web/middleware/guards.js';
+import type { ApiOperation } from '../web/openapi.js';
+import { etagOf, expectedVersion, objectBody, profilePatchSchema } from './api-schemas.js';
+import type { CustomerUserRecord } from './backends/backend.js';
+import type { CustomerUserService } from './customer-user-service.js';
+import { customerUserResponseSchema, presentCustomerUser } from './present.js';
+
+export const profileOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/me/profile',
+    summary: 'The calling customer user\'s own record (session or token); the ETag header carries its version',
+    tag: 'self-service',
+    response: customerUserResponseSchema,
+    errors: { 401: 'No valid session or token', 403: 'Only customer users have a profile here' },
+  },
+  {
+    method: 'patch',
+    path: '/me/profile',
+    summary: 'Change one\'s own contact details and language; identity, customer, validity and relations are refused with 403 naming the field',
+    tag: 'self-service',
+    request: profilePatchSchema,
+    response: customerUserResponseSchema,
+    errors: {
+      401: 'No valid session or token',
+      400: 'A field is invalid or unknown (field names it)',
+      403: 'Only customer users have a profile; or a field one cannot change oneself (field names it)',
+      409: 'edit_conflict: changed since that version',
+    },
+  },
+];
+
+function answer(res: Response, user: CustomerUserRecord): void {
+  res.set('ETag', etagOf(user.version)).json(presentCustomerUser(user));
+}
+
+/** `/api/v1/me/profile`: self-service for customer users; staff manage people through /customer-users. */
+export function profileApi(deps: { customerUsers: CustomerUserService }): Router {
+  const router = Router();
+  router.use('/me/profile', apiRequires('profile.own'));
+
+  router.get('/me/profile', async (req, res) => {
+    const actor = currentActor(req);
+    answer(res, await deps.customerUsers.get(actor, actor.login));
+  });
+
+  router.patch('/me/profile', async (req, res) => {
+    const actor = currentActor(req);
+    const body = objectBody(req.body);
+    const version = expectedVersion(req.get('If-Match'), body.version);
+    const input = { ...body, ...(version !== undefined && { version }) };
+    answer(res, await deps.customerUsers.updateOwnProfile(actor, input, auditSubjectOf(actor, req.ip ?? null)));
+  });
+
+  return router;
+}
