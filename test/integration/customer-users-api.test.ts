@@ -1,54 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import request from 'supertest';
 import type { Principal } from '../../plugin/access/actor.js';
-import { cliSubject } from '../../plugin/audit/service.js';
+import { bearer, issueToken } from '../helpers/api.js';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { csrfFrom, signIn, startTestApp, unique, type TestAccount, type TestApp } from '../helpers/app.js';
-
-/** A real SMTP server in this process: the test reads what Loket actually mailed. */
-async function startSmtp(): Promise<{ url: string; messages: ParsedMail[]; close(): Promise<void> }> {
-  const messages: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, done) {
-      simpleParser(stream).then(
-        (mail) => {
-          messages.push(mail);
-          done();
-        },
-        (err: Error) => done(err),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, messages, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
 
 const password = () => `pw-${randomBytes(12).toString('hex')}`;
 const mailTo = (messages: ParsedMail[], address: string) => messages.filter((m) => m.to && !Array.isArray(m.to) && m.to.text.includes(address));
 
 describe('API v1: customer users', () => {
   let app: TestApp;
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: TestSmtp;
   let admin: TestAccount;
   let adminToken: string;
 
-  async function tokenOf(principal: Principal, login: string): Promise<string> {
-    return (await app.loket.container.services.apiTokens.issueFromOperator(principal, login, { name: 'test' }, cliSubject())).plain;
-  }
+  const tokenOf = (principal: Principal, login: string) => issueToken(app, principal, login);
 
-  const as = (token: string) => ({
-    get: (path: string) => request(app.url).get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    post: (path: string) => request(app.url).post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    put: (path: string) => request(app.url).put(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    patch: (path: string) => request(app.url).patch(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    delete: (path: string) => request(app.url).delete(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-  });
+  const as = (token: string) => bearer(app, token);
   const asAdmin = () => as(adminToken);
 
   async function newCustomer(customerId = unique('cust')): Promise<string> {

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import type { Principal } from '../../plugin/access/actor.js';
 import { cliSubject } from '../../plugin/audit/service.js';
+import { bearer, issueToken } from '../helpers/api.js';
 import { startTestApp, unique, type TestAccount, type TestApp } from '../helpers/app.js';
 
 describe('API v1: customers', () => {
@@ -11,17 +12,9 @@ describe('API v1: customers', () => {
   let admin: TestAccount;
   let adminToken: string;
 
-  async function tokenOf(principal: Principal, login: string): Promise<string> {
-    return (await app.loket.container.services.apiTokens.issueFromOperator(principal, login, { name: 'test' }, cliSubject())).plain;
-  }
+  const tokenOf = (principal: Principal, login: string) => issueToken(app, principal, login);
 
-  const as = (token: string) => ({
-    get: (path: string) => request(app.url).get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    post: (path: string) => request(app.url).post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    put: (path: string) => request(app.url).put(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    patch: (path: string) => request(app.url).patch(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    delete: (path: string) => request(app.url).delete(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-  });
+  const as = (token: string) => bearer(app, token);
   const asAdmin = () => as(adminToken);
 
   async function newCustomer(extra: Record<string, unknown> = {}): Promise<string> {

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import request from 'supertest';
 import type { Principal } from '../../plugin/access/actor.js';
-import { cliSubject } from '../../plugin/audit/service.js';
+import { bearer, issueToken } from '../helpers/api.js';
 import { DEFAULT_DB_MAP, type FieldMapRowInput } from '../../plugin/customers/field-map.js';
 import { signIn, startTestApp, unique, type TestAccount, type TestApp } from '../helpers/app.js';
 
@@ -13,16 +12,9 @@ describe('API v1: backends and the field map', () => {
   let admin: TestAccount;
   let adminToken: string;
 
-  async function tokenOf(principal: Principal, login: string): Promise<string> {
-    return (await app.loket.container.services.apiTokens.issueFromOperator(principal, login, { name: 'test' }, cliSubject())).plain;
-  }
+  const tokenOf = (principal: Principal, login: string) => issueToken(app, principal, login);
 
-  const as = (token: string) => ({
-    get: (path: string) => request(app.url).get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    post: (path: string) => request(app.url).post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    put: (path: string) => request(app.url).put(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    patch: (path: string) => request(app.url).patch(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-  });
+  const as = (token: string) => bearer(app, token);
   const asAdmin = () => as(adminToken);
 
   /** Saves a map on top of whatever version is current (each test sets the whole map it needs). */
