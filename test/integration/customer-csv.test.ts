@@ -361,6 +361,26 @@ describe('customer users: CSV export and import', () => {
       expect(err).to.include({ status: 413 });
     });
 
+    it('refuses a real import that would create more users than one import may (each needs an argon2 hash)', async () => {
+      const c = app.loket.container;
+      const capped = createCustomerCsvService({
+        customerUsers: services().customerUsers,
+        customers: services().customers,
+        agentLoginExists: () => Promise.resolve(false),
+        emailOwnerIds: () => Promise.resolve([]),
+        emailUnique: c.config.customerUsers.emailUnique,
+        pageSize: 2,
+        maxImportCreates: 1,
+      });
+      const [a, b] = [unique('capa'), unique('capb')];
+      const csv = `login,email,customerId,firstName,lastName\n${a},${a}@example.test,${acme},A,A\n${b},${b}@example.test,${acme},B,B\n`;
+      const dry = await capped.importUsers(adminActor, csv, { dryRun: true }, subject);
+      expect(dry.report.creates).to.equal(2);
+      const real = await capped.importUsers(adminActor, csv, { dryRun: false }, subject);
+      expect(real.failure).to.include({ status: 422, code: 'too_many_creates' });
+      await userVia(a).expect(404);
+    });
+
     it('refuses agents and key users (403), and callers without credentials (401)', async () => {
       const res = await importCsv('login\nx\n', true, agentToken).expect(403);
       expect(res.body.error.code).to.equal('forbidden');

@@ -32,6 +32,7 @@ export interface ImportOutcome {
 export interface CsvImportDeps extends PlanLookups {
   customerUsers: Pick<CustomerUserService, 'fieldMap' | 'create' | 'update'>;
   maxRows: number;
+  maxCreates: number;
 }
 
 function reportOf(plan: ImportPlan, rows: number, dryRun: boolean): ImportReport {
@@ -73,6 +74,10 @@ export function createCsvImport(deps: CsvImportDeps) {
       if (plan.errors.length) {
         const message = `${plan.errors.length} of ${table.rows.length} rows have errors; nothing was imported. Fix them and try again.`;
         return { report: planned, failure: { status: 422, code: 'import_has_errors', message } };
+      }
+      if (planned.creates > deps.maxCreates) {
+        const message = `This file creates ${planned.creates} users; one import creates at most ${deps.maxCreates}. Split the file and import the parts one after another.`;
+        return { report: planned, failure: { status: 422, code: 'too_many_creates', message } };
       }
 
       const report: ImportReport = { ...planned, dryRun: false, creates: 0, updates: 0 };

@@ -8,6 +8,11 @@ export const MAX_EXPORT_ROWS = 100_000;
 /** One import file holds at most this many rows (more is a 413), and at most this many bytes. */
 export const MAX_IMPORT_ROWS = 50_000;
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+/**
+ * New users per real import: each one costs an argon2 hash (about 50 ms here), so a bigger file would
+ * keep one request busy for many minutes and a proxy timeout would lose the generated passwords.
+ */
+export const MAX_IMPORT_CREATES = 1000;
 
 export interface CustomerCsvDeps {
   customerUsers: CustomerUserService;
@@ -20,6 +25,7 @@ export interface CustomerCsvDeps {
   pageSize: number;
   maxExportRows?: number;
   maxImportRows?: number;
+  maxImportCreates?: number;
 }
 
 /** CSV export and import of customer users, both over the customer-user service and its scope. */
@@ -28,6 +34,7 @@ export function createCustomerCsvService(deps: CustomerCsvDeps) {
   const importer = createCsvImport({
     customerUsers: deps.customerUsers,
     maxRows: deps.maxImportRows ?? MAX_IMPORT_ROWS,
+    maxCreates: deps.maxImportCreates ?? MAX_IMPORT_CREATES,
     findByLogin: (login) => deps.customerUsers.findByLogin(login),
     findCustomers: async (ids) => (await deps.customers.findMany(ids)).map((c) => c.customerId),
     agentLoginExists: deps.agentLoginExists,
