@@ -75,6 +75,7 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     agentLoginExists: async (login) => (await agents.findByLogin(login)) !== null,
   });
   const customerAccounts = createCustomerUserAccounts({
+    logger,
     store: customerUserStore,
     db: dbBackend,
     tokens: createTokenStore(knex, tables),

@@ -8,6 +8,7 @@ import { toDbTime } from '../db/values.js';
 import { notFound, ruleViolation, validationError } from '../errors.js';
 import { isLanguage, type Translator } from '../i18n/index.js';
 import type { Mailer } from '../mail/mailer.js';
+import type { Logger } from 'pino';
 import type { CustomerUserRecord } from './backends/backend.js';
 import { searchTermsFor, writeOf, type DbBackend } from './backends/db/backend.js';
 import type { CustomerUserStore } from './backends/db/store.js';
@@ -19,7 +20,10 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const newToken = () => randomBytes(32).toString('base64url');
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
+export type PasswordLinkOutcome = { sent: true } | { sent: false; reason: 'no-base-url' | 'mail-off' | 'mail-failed' };
+
 export interface AccountDeps {
+  logger: Logger;
   store: CustomerUserStore;
   db: DbBackend;
   tokens: TokenStore;
@@ -75,13 +79,25 @@ export function createCustomerUserAccounts(deps: AccountDeps) {
       return deps.db.findById(usable.id);
     },
 
-    /** Sends a one-time link to set a password; older open links stop working. */
-    async sendPasswordLink(user: CustomerUserRecord, linkBase: string, subject: AuditSubject): Promise<{ delivered: boolean }> {
+    /**
+     * Mails a one-time link to set a password; older open links stop working. A mail server that fails
+     * is reported, not thrown: right after a create, an error would lose the generated password the
+     * admin sees only once. `linkBase` null means there is no trustworthy public address (no BASE_URL).
+     */
+    async sendPasswordLink(actor: Actor, user: CustomerUserRecord, linkBase: string | null, subject: AuditSubject): Promise<PasswordLinkOutcome> {
+      requireCapability(actor, 'customer-user.manage');
       if (user.backend !== deps.db.key) throw ruleViolation('This user signs in with their directory password.', undefined, 'directory_user');
       if (user.validity !== 'valid' || user.anonymisedAt) throw ruleViolation('This user is not valid; make them valid before sending a link.', 'validity', 'not_valid');
-      const delivered = await sendLink(user, linkBase);
-      await deps.audit.record(subject, { action: 'customer-user.password-link', objectType: 'customer-user', objectId: user.login, after: { delivered } });
-      return { delivered };
+      if (linkBase === null) return { sent: false, reason: 'no-base-url' };
+      let outcome: PasswordLinkOutcome;
+      try {
+        outcome = (await sendLink(user, linkBase)) ? { sent: true } : { sent: false, reason: 'mail-off' };
+      } catch (err) {
+        deps.logger.warn({ err, login: user.login }, 'set-password link could not be mailed');
+        outcome = { sent: false, reason: 'mail-failed' };
+      }
+      await deps.audit.record(subject, { action: 'customer-user.password-link', objectType: 'customer-user', objectId: user.login, after: outcome });
+      return outcome;
     },
 
     /** "Forgot password": the same answer whether or not the address belongs to anybody. */

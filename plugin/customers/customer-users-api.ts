@@ -2,7 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { auditSubjectOf, type AuditSubject } from '../audit/service.js';
 import type { LoketConfig } from '../config/schema.js';
-import { LoketError, methodNotAllowed } from '../errors.js';
+import { methodNotAllowed } from '../errors.js';
+import type { Actor } from '../access/actor.js';
 import { apiRequires, currentActor } from '../web/middleware/guards.js';
 import { publicBaseUrl } from '../web/public-url.js';
 import { parseInput } from '../web/validate.js';
@@ -32,23 +33,8 @@ export function customerUsersApi(deps: CustomerUsersApiDeps): Router {
   const router = Router();
   const listQuery = customerUserListQuery(deps.config.customerUsers.searchLimit);
 
-  /**
-   * Mails a set-password link. A mail server that refuses is reported, not thrown: after a create the
-   * user exists, and a 500 would lose the generated password the admin sees only in this answer.
-   */
-  async function sendLink(req: Request, res: Response, user: CustomerUserRecord, subject: AuditSubject): Promise<PasswordLinkResult> {
-    const base = publicBaseUrl(req, res, deps.config);
-    if (base === null) return { sent: false, reason: 'no-base-url' };
-    try {
-      const { delivered } = await deps.accounts.sendPasswordLink(user, base, subject);
-      return delivered ? { sent: true } : { sent: false, reason: 'mail-off' };
-    } catch (err) {
-      // Refusals of Loket's own (a directory user, say) stay errors; only the mail transport is reported.
-      if (err instanceof LoketError) throw err;
-      deps.logger.warn({ err, login: user.login }, 'set-password link could not be mailed');
-      return { sent: false, reason: 'mail-failed' };
-    }
-  }
+  const sendLink = (req: Request, res: Response, actor: Actor, user: CustomerUserRecord, subject: AuditSubject): Promise<PasswordLinkResult> =>
+    deps.accounts.sendPasswordLink(actor, user, publicBaseUrl(req, res, deps.config), subject);
 
   router.get('/customer-users', async (req, res) => {
     const query = parseQuery(listQuery, req.query);
@@ -60,7 +46,7 @@ export function customerUsersApi(deps: CustomerUsersApiDeps): Router {
     const actor = currentActor(req);
     const subject = auditSubjectOf(actor, req.ip ?? null);
     const { user, generatedPassword } = await deps.customerUsers.create(actor, objectBody(req.body), subject);
-    const passwordLink: PasswordLinkResult = generatedPassword === undefined ? { sent: false, reason: 'password-given' } : await sendLink(req, res, user, subject);
+    const passwordLink: PasswordLinkResult = generatedPassword === undefined ? { sent: false, reason: 'password-given' } : await sendLink(req, res, actor, user, subject);
     // The generated password is in this one answer only; it is stored nowhere in clear.
     const body = {
       ...presentCustomerUser(user),
@@ -92,7 +78,7 @@ export function customerUsersApi(deps: CustomerUsersApiDeps): Router {
     const actor = currentActor(req);
     emptyBody(req.body);
     const user = await deps.customerUsers.get(actor, loginOf(req));
-    res.json(await sendLink(req, res, user, auditSubjectOf(actor, req.ip ?? null)));
+    res.json(await sendLink(req, res, actor, user, auditSubjectOf(actor, req.ip ?? null)));
   });
 
   router.post('/customer-users/:login/anonymise', async (req, res) => {

@@ -103,8 +103,8 @@ describe('customer users: portal login and set-password links', () => {
       admin, { login, email: `${login}@example.test`, customerId: 'links', firstName: 'Kari', lastName: 'Nordmann' }, cliSubject(),
     );
     expect(generatedPassword).to.have.length(20);
-    const sent = await app.loket.container.services.customerAccounts.sendPasswordLink(user, app.url, cliSubject());
-    expect(sent.delivered).to.equal(true);
+    const sent = await app.loket.container.services.customerAccounts.sendPasswordLink(admin, user, app.url, cliSubject());
+    expect(sent).to.deep.equal({ sent: true });
     const mail = await smtp.next(seen);
     expect(mail.to && 'text' in mail.to ? mail.to.text : '').to.contain(`${login}@example.test`);
     expect(mail.text).to.contain(login).and.not.contain(generatedPassword!);
@@ -132,9 +132,9 @@ describe('customer users: portal login and set-password links', () => {
     const user = await createCustomerUser(app, admin);
     const record = (await app.loket.container.services.customerUsers.findByLogin(user.login))!;
     const seen = smtp.messages.length;
-    await app.loket.container.services.customerAccounts.sendPasswordLink(record, app.url, cliSubject());
+    await app.loket.container.services.customerAccounts.sendPasswordLink(admin, record, app.url, cliSubject());
     const first = linkIn((await smtp.next(seen)).text);
-    await app.loket.container.services.customerAccounts.sendPasswordLink(record, app.url, cliSubject());
+    await app.loket.container.services.customerAccounts.sendPasswordLink(admin, record, app.url, cliSubject());
     const second = linkIn((await smtp.next(seen + 1)).text);
     await request(app.url).get(`/password/set/${first}`).expect(410);
     await request(app.url).get(`/password/set/${second}`).expect(200);
