@@ -1,25 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Actor } from '../../plugin/access/actor.js';
 import { cliSubject } from '../../plugin/audit/service.js';
 import { startTestApp, unique, type TestAccount, type TestApp } from '../helpers/app.js';
-import { auditWithMessage, browserAvailable, DESKTOP_VIEWPORT, launchBrowser, newPage, type ContextOptions } from '../helpers/browser.js';
+import { browserAvailable, expectAxeClean, launchBrowser, pagePool, pathOf, signInWithForm, type ContextOptions } from '../helpers/browser.js';
 import { needComponent } from '../helpers/components.js';
-
-const pathOf = (page: Page): string => new URL(page.url()).pathname;
-
-async function expectAxeClean(page: Page, label: string): Promise<void> {
-  const { violations, message } = await auditWithMessage(page, label);
-  expect(violations.map((v) => v.id), message).to.deep.equal([]);
-}
-
-async function signInWithForm(page: Page, baseUrl: string, account: { login: string; password: string }): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
-  await page.fill('#login', account.login);
-  await page.fill('#password', account.password);
-  await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.click('main form button[type="submit"]')]);
-}
 
 describe('customer screens in a browser (real Chromium, axe-core)', function () {
   this.timeout(90000);
@@ -30,7 +16,7 @@ describe('customer screens in a browser (real Chromium, axe-core)', function () 
   let customerId: string;
   let userLogin: string;
   let customerUser: { login: string; password: string };
-  const contexts: BrowserContext[] = [];
+  const pages = pagePool(() => browser);
 
   before(async function () {
     this.timeout(60000);
@@ -52,7 +38,7 @@ describe('customer screens in a browser (real Chromium, axe-core)', function () 
   });
 
   after(async () => {
-    await Promise.allSettled(contexts.map((c) => c.close()));
+    await pages.closeAll();
     try {
       await browser?.close();
     } finally {
@@ -60,11 +46,7 @@ describe('customer screens in a browser (real Chromium, axe-core)', function () 
     }
   });
 
-  async function freshPage(options: ContextOptions = {}): Promise<Page> {
-    const { context, page } = await newPage(browser!, { locale: 'en-US', viewport: DESKTOP_VIEWPORT, ...options });
-    contexts.push(context);
-    return page;
-  }
+  const freshPage = (options: ContextOptions = {}): Promise<Page> => pages.open(options);
 
   it('has no serious or critical axe violations on the customer, customer-user and field-map pages', async () => {
     const page = await freshPage();

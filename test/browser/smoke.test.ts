@@ -1,39 +1,24 @@
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestAccount, type TestApp } from '../helpers/app.js';
 import {
-  auditWithMessage,
   browserAvailable,
   DESKTOP_VIEWPORT,
+  expectAxeClean,
   launchBrowser,
-  newPage,
+  pagePool,
+  pathOf,
   PHONE_VIEWPORT,
+  signInWithForm,
   type ContextOptions,
 } from '../helpers/browser.js';
 import { needComponent } from '../helpers/components.js';
-
-/** The path part of the page's URL (no query), e.g. /helpdesk/agent. */
-const pathOf = (page: Page): string => new URL(page.url()).pathname;
-
-async function expectAxeClean(page: Page, label: string): Promise<void> {
-  const { violations, message } = await auditWithMessage(page, label);
-  // Compare rule ids only, so the failure shows the readable summary rather than a diff of axe's objects.
-  expect(violations.map((v) => v.id), message).to.deep.equal([]);
-}
-
-/** Signs in through the real login form with the mouse-and-typing path a person would use. */
-async function signInWithForm(page: Page, baseUrl: string, account: { login: string; password: string }): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
-  await page.fill('#login', account.login);
-  await page.fill('#password', account.password);
-  await Promise.all([page.waitForURL((url) => url.pathname !== new URL(`${baseUrl}/login`).pathname), page.click('main form button[type="submit"]')]);
-}
 
 describe('browser smoke test (real Chromium, axe-core)', function () {
   this.timeout(60000);
   let browser: Browser | undefined;
   let app: TestApp | undefined;
-  const contexts: BrowserContext[] = [];
+  const pages = pagePool(() => browser);
 
   before(async function () {
     this.timeout(60000);
@@ -43,7 +28,7 @@ describe('browser smoke test (real Chromium, axe-core)', function () {
   });
 
   after(async () => {
-    await Promise.allSettled(contexts.map((c) => c.close()));
+    await pages.closeAll();
     try {
       await browser?.close();
     } finally {
@@ -51,12 +36,7 @@ describe('browser smoke test (real Chromium, axe-core)', function () {
     }
   });
 
-  /** A page in a context of its own (own cookie jar), English unless told otherwise; closed in after(). */
-  async function freshPage(options: ContextOptions = {}): Promise<Page> {
-    const { context, page } = await newPage(browser!, { locale: 'en-US', viewport: DESKTOP_VIEWPORT, ...options });
-    contexts.push(context);
-    return page;
-  }
+  const freshPage = (options: ContextOptions = {}): Promise<Page> => pages.open(options);
 
   it('serves a login page with no serious or critical axe violations, on a desktop and on a phone', async () => {
     for (const [label, viewport] of [['desktop', DESKTOP_VIEWPORT], ['phone', PHONE_VIEWPORT]] as const) {

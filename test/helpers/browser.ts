@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { expect } from 'chai';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
@@ -71,4 +72,40 @@ export function formatViolations(violations: readonly AxeViolation[], maxNodes =
 export async function auditWithMessage(page: Page, label: string): Promise<{ violations: AxeViolation[]; message: string }> {
   const violations = await auditAccessibility(page);
   return { violations, message: `axe found serious/critical violations on ${label} (${page.url()}):\n${formatViolations(violations)}` };
+}
+
+/** The path part of the page's URL (no query), e.g. /helpdesk/agent. */
+export const pathOf = (page: Page): string => new URL(page.url()).pathname;
+
+/** Fails with a readable list when axe finds serious or critical violations on the page as it is now. */
+export async function expectAxeClean(page: Page, label: string): Promise<void> {
+  const { violations, message } = await auditWithMessage(page, label);
+  // Compare rule ids only, so the failure shows the readable summary rather than a diff of axe's objects.
+  expect(violations.map((v) => v.id), message).to.deep.equal([]);
+}
+
+/** Signs in through the real login form with the mouse-and-typing path a person would use. */
+export async function signInWithForm(page: Page, baseUrl: string, account: { login: string; password: string }): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.fill('#login', account.login);
+  await page.fill('#password', account.password);
+  await Promise.all([page.waitForURL((url) => url.pathname !== new URL(`${baseUrl}/login`).pathname), page.click('main form button[type="submit"]')]);
+}
+
+/**
+ * Pages for one suite, each in a context of its own (own cookie jar), English on a desktop unless told
+ * otherwise; `closeAll()` in after() closes them.
+ */
+export function pagePool(browser: () => Browser | undefined) {
+  const contexts: BrowserContext[] = [];
+  return {
+    async open(options: ContextOptions = {}): Promise<Page> {
+      const current = browser();
+      if (!current) throw new Error('the browser is not running');
+      const { context, page } = await newPage(current, { locale: 'en-US', viewport: DESKTOP_VIEWPORT, ...options });
+      contexts.push(context);
+      return page;
+    },
+    closeAll: () => Promise.allSettled(contexts.map((c) => c.close())),
+  };
 }
