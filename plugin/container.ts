@@ -29,6 +29,10 @@ import { createCustomerUserAccounts } from './customers/customer-user-accounts.j
 import { createCustomerUserService } from './customers/customer-user-service.js';
 import { createTokenStore } from './customers/token-store.js';
 import { transactionRunner } from './db/transaction.js';
+import { createAssignmentService } from './access/assignments.js';
+import { createCatalogueStore } from './access/catalogue/store.js';
+import { createCatalogueService, createGroupService } from './access/groups/service.js';
+import { createGroupStore } from './access/groups/store.js';
 
 /** The composition root: the one place that builds knex, stores, services and strategies. */
 export function createContainer(config: LoketConfig, logger: Logger) {
@@ -96,7 +100,12 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     emailUnique: config.customerUsers.emailUnique,
     pageSize: config.customerUsers.searchLimit,
   });
-  const actors = createActorResolver({ agents, customerUsers, customerLogin: customerAccounts });
+  const groupStore = createGroupStore(knex, tables);
+  const catalogueStore = createCatalogueStore(knex, tables);
+  const groups = createGroupService({ store: groupStore, audit, transaction });
+  const catalogue = createCatalogueService({ store: catalogueStore, audit, transaction });
+  const assignments = createAssignmentService({ groups: groupStore, catalogue: catalogueStore, customerUsers, customers, audit, transaction });
+  const actors = createActorResolver({ agents, customerUsers, customerLogin: customerAccounts, permissions: assignments });
   const passport = createPassport(actors);
 
   return {
@@ -106,7 +115,7 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     dialect,
     tables,
     databaseLabel,
-    services: { audit, agents, apiTokens, actors, customers, customerUsers, customerAccounts, backends, customerCsv },
+    services: { audit, agents, apiTokens, actors, customers, customerUsers, customerAccounts, backends, customerCsv, groups, catalogue, assignments },
     passport,
     sessionStore,
     translator,

@@ -24,6 +24,8 @@ export interface Actor {
   customerIds: string[];
   /** Customers this person is key user of (exact customer IDs). */
   keyUserOf: string[];
+  /** Group → permission types held (effective: direct, via customers, defaults), for the policy module. */
+  groupPermissions: Readonly<Record<string, readonly string[]>>;
   effectiveCustomerId: string | null;
   delegation: { id: number; endsAt: string | null } | null;
   authenticatedBy: 'session' | 'token';

@@ -20,16 +20,21 @@ export type Capability =
   | 'customer-user.manage'
   | 'customer-user.anonymise'
   | 'field-map.manage'
-  | 'profile.own';
+  | 'profile.own'
+  | 'group.read'
+  | 'group.manage'
+  | 'service.read'
+  | 'service.manage'
+  | 'assignment.manage';
 
 const GRANTS: Record<Role, readonly Capability[]> = {
   admin: [
     'agent.use', 'admin.use', 'api-token.own', 'api-token.manage', 'agent-account.manage', 'audit.read',
     'customer.read', 'customer.manage', 'customer-user.read', 'customer-user.manage', 'customer-user.anonymise',
-    'field-map.manage',
+    'field-map.manage', 'group.read', 'group.manage', 'service.read', 'service.manage', 'assignment.manage',
   ],
   // Agents read customers and their users; changing them is an admin's (or a delegated form's) job.
-  agent: ['agent.use', 'api-token.own', 'customer.read', 'customer-user.read'],
+  agent: ['agent.use', 'api-token.own', 'customer.read', 'customer-user.read', 'group.read', 'service.read'],
   customer: ['portal.use', 'profile.own'],
   // Key users read their own customers' users (scoped below); they change them through delegated forms.
   'key-user': ['portal.use', 'profile.own', 'customer.read', 'customer-user.read'],
@@ -98,4 +103,22 @@ export function scopeAllows(
 
 export function customerScopeAllows(scope: CustomerScope, customerId: string): boolean {
   return scope.kind === 'all' || scope.customerIds.includes(customerId);
+}
+
+/**
+ * Object-level access through groups (queues and FAQ categories belong to groups): `ro` to see,
+ * `create` to file, `rw` to change; `rw` implies every type. Admins hold every group. The actor's
+ * permissions are computed afresh on every request, so a revocation counts from the next one.
+ */
+export function hasGroupPermission(actor: Actor | null | undefined, group: string, permission: string): boolean {
+  if (!actor) return false;
+  if (actor.roles.includes('admin')) return true;
+  const held = actor.groupPermissions[group] ?? [];
+  return held.includes(permission) || held.includes('rw');
+}
+
+export function requireGroupPermission(actor: Actor | null | undefined, group: string, permission: string): Actor {
+  if (!actor) throw unauthenticated();
+  if (!hasGroupPermission(actor, group, permission)) throw forbidden(`You need ${permission} in ${group} for this.`);
+  return actor;
 }

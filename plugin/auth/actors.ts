@@ -13,16 +13,21 @@ export const agentActor = (agent: Agent, authenticatedBy: Actor['authenticatedBy
   customerId: null,
   customerIds: [],
   keyUserOf: [],
+  groupPermissions: {},
   effectiveCustomerId: null,
   delegation: null,
   authenticatedBy,
   language: agent.language,
 });
 
-export function customerActor(user: CustomerUserRecord, hasReports: boolean, authenticatedBy: Actor['authenticatedBy']): Actor {
+export function customerActor(
+  user: CustomerUserRecord,
+  facts: { hasReports: boolean; groupPermissions: Record<string, string[]> },
+  authenticatedBy: Actor['authenticatedBy'],
+): Actor {
   const roles: Role[] = ['customer'];
   if (user.keyUserOf.length) roles.push('key-user');
-  if (hasReports) roles.push('manager');
+  if (facts.hasReports) roles.push('manager');
   const name = [user.fields.firstName, user.fields.lastName].filter((v) => v !== null && v !== undefined && v !== '').join(' ');
   return {
     kind: 'customer',
@@ -34,6 +39,7 @@ export function customerActor(user: CustomerUserRecord, hasReports: boolean, aut
     customerId: user.customerId,
     customerIds: [user.customerId, ...user.customerIds],
     keyUserOf: user.keyUserOf,
+    groupPermissions: facts.groupPermissions,
     effectiveCustomerId: user.customerId,
     delegation: null,
     authenticatedBy,
@@ -46,6 +52,10 @@ interface CustomerUserLookup {
   hasReports(id: number): Promise<boolean>;
 }
 
+interface GroupPermissionLookup {
+  permissionIndexFor(user: CustomerUserRecord): Promise<Record<string, string[]>>;
+}
+
 interface CustomerUserLogin {
   verifyCredentials(loginOrEmail: string, password: string): Promise<CustomerUserRecord | null>;
 }
@@ -54,10 +64,16 @@ interface CustomerUserLogin {
  * Turns a stored principal (session or token) into a fresh Actor on every request, so a disabled
  * account, a changed role or a revoked key-user mark counts from the very next request.
  */
-export function createActorResolver(deps: { agents: AgentService; customerUsers: CustomerUserLookup; customerLogin: CustomerUserLogin }) {
+export function createActorResolver(deps: {
+  agents: AgentService;
+  customerUsers: CustomerUserLookup;
+  customerLogin: CustomerUserLogin;
+  permissions: GroupPermissionLookup;
+}) {
   async function forCustomer(user: CustomerUserRecord | null, authenticatedBy: Actor['authenticatedBy']): Promise<Actor | null> {
     if (user?.validity !== 'valid') return null;
-    return customerActor(user, await deps.customerUsers.hasReports(user.id), authenticatedBy);
+    const [hasReports, groupPermissions] = await Promise.all([deps.customerUsers.hasReports(user.id), deps.permissions.permissionIndexFor(user)]);
+    return customerActor(user, { hasReports, groupPermissions }, authenticatedBy);
   }
 
   return {

@@ -15,6 +15,16 @@ export const TABLES = [
   'customer_user_search',
   'customer_user_tokens',
   'customer_user_backends',
+  'groups',
+  'permission_types',
+  'customer_user_groups',
+  'customer_groups',
+  'default_groups',
+  'services',
+  'customer_user_services',
+  'customer_services',
+  'group_services',
+  'default_services',
 ] as const;
 
 export type TableKey = (typeof TABLES)[number];

@@ -6,7 +6,7 @@ import { can, homePathFor, requireCapability } from '../../plugin/access/policy.
 const actor = (roles: Role[]): Actor => ({
   kind: roles.includes('admin') ? 'admin' : roles.includes('agent') ? 'agent' : 'customer',
   principal: { type: roles.includes('agent') ? 'agent' : 'customer-user', id: 1 },
-  login: 'x', displayName: 'X', email: null, roles, customerId: null, customerIds: [], keyUserOf: [], effectiveCustomerId: null,
+  login: 'x', displayName: 'X', email: null, roles, customerId: null, customerIds: [], keyUserOf: [], groupPermissions: {}, effectiveCustomerId: null,
   delegation: null, authenticatedBy: 'session', language: null,
 });
 
