@@ -2,6 +2,7 @@ import type { AuditSubject } from '../audit/service.js';
 import type { Container } from '../container.js';
 import { agentActor } from '../auth/actors.js';
 import { DEFAULT_DB_MAP } from '../customers/field-map.js';
+import { seedDemoAccess } from './access.js';
 import type { DemoCredential } from './seed.js';
 
 const CUSTOMERS = [
@@ -21,7 +22,7 @@ const USERS = [
   { role: 'customer', login: 'lars.berg', firstName: 'Lars', lastName: 'Berg', customerId: 'fjord', customerIds: ['acme'], language: 'en' },
 ];
 
-/** Two customers with their users, and the seed's custom field `room` in the map. */
+/** Two customers with their users, the seed's custom field `room` in the map, and their groups and services. */
 export async function seedDemoCustomers(c: Container, subject: AuditSubject, adminId: number): Promise<DemoCredential[]> {
   const admin = await c.services.agents.findById(adminId);
   if (!admin) throw new Error('demo admin missing');
@@ -35,5 +36,6 @@ export async function seedDemoCustomers(c: Container, subject: AuditSubject, adm
     const created = await customerUsers.create(actor, { ...user, email: `${user.login}@${user.customerId}.example` }, subject);
     credentials.push({ role, login: created.user.login, password: created.generatedPassword ?? '' });
   }
+  await seedDemoAccess(c, actor, subject);
   return credentials;
 }

@@ -291,6 +291,12 @@ describe('loket CLI', () => {
         const janPassword = /login: jan\.devries\s+password: (\S+)/.exec(res.stdout)![1]!;
         const jan = await loket.container.services.customerAccounts.verifyCredentials('jan.devries@acme.example', janPassword);
         expect(jan!.keyUserOf).to.deep.equal(['acme']);
+        const admin = (await loket.container.services.actors.resolve({ type: 'agent', id: (await loket.container.services.agents.findByLogin('admin'))!.id }, 'session'))!;
+        const larsRights = await loket.container.services.assignments.effective(admin, 'lars.berg');
+        const sources = new Set([...larsRights.groups, ...larsRights.services].flatMap((cell) => cell.reasons.map((r) => r.source)));
+        expect([...sources].sort()).to.deep.equal(['customer', 'default', 'group']);
+        const jans = await loket.container.services.assignments.effective(admin, 'jan.devries');
+        expect(jans.groups.find((g) => g.group === 'it-support' && g.permission === 'ro')!.reasons).to.deep.include({ source: 'direct', impliedBy: 'rw' });
       });
     });
 
