@@ -5,7 +5,7 @@ import type { CustomerUserRecord } from '../customers/backends/backend.js';
 import type { CustomerService } from '../customers/customer-service.js';
 import type { CustomerUserService } from '../customers/customer-user-service.js';
 import type { RunInTransaction, Tx } from '../db/transaction.js';
-import { ruleViolation } from '../errors.js';
+import { LoketError, ruleViolation } from '../errors.js';
 import type { CatalogueStore, ServiceOwner } from './catalogue/store.js';
 import { computeEffectivePermissions, permissionIndex, type DefaultScope, type EffectivePermissions, type GroupGrant, type PermissionInputs } from './effective-permissions.js';
 import type { GroupAssignments, ServiceAssignments } from './groups/schema.js';
@@ -23,6 +23,17 @@ export interface PermissionPreview {
   groups?: GroupAssignments['groups'];
   services?: ServiceAssignments['services'];
   customerIds?: string[];
+}
+
+/** The first of each key, in order. */
+function distinctBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = key(item);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 /** `[{group, permission}]` ↔ the API's `[{ group, permissions: [] }]`. */
@@ -68,22 +79,26 @@ export function createAssignmentService(deps: {
   async function checkGroups(groups: GroupAssignments['groups'], tx?: Tx): Promise<{ groupId: number; group: string; permission: string }[]> {
     const found = new Map((await deps.groups.groups.findManyByName(groups.map((g) => g.group), tx)).map((g) => [g.name.toLowerCase(), g]));
     const types = new Set((await deps.groups.permissionTypes(tx)).map((t) => t.name));
-    return groups.flatMap((entry, i) => {
+    const grants = groups.flatMap((entry, i) => {
       const group = found.get(entry.group.toLowerCase());
       if (!group) throw ruleViolation(`groups.${i}.group: there is no group ${entry.group}.`, `groups.${i}.group`, 'unknown_group');
       const unknown = entry.permissions.find((p) => !types.has(p));
       if (unknown !== undefined) throw ruleViolation(`groups.${i}.permissions: there is no permission type ${unknown}.`, `groups.${i}.permissions`, 'unknown_permission');
-      return [...new Set(entry.permissions)].map((permission) => ({ groupId: group.id, group: group.name, permission }));
+      return entry.permissions.map((permission) => ({ groupId: group.id, group: group.name, permission }));
     });
+    // One group listed twice (also as `IT` and `it`) merges instead of tripping the primary key.
+    return distinctBy(grants, (g) => `${g.groupId}:${g.permission}`);
   }
 
   async function checkServices(names: readonly string[], tx?: Tx): Promise<{ id: number; name: string }[]> {
     const found = new Map((await deps.catalogue.services.findManyByName(names, tx)).map((s) => [s.name.toLowerCase(), s]));
-    return [...new Set(names)].map((name, i) => {
+    // Checked before de-duplicating, so the field names the entry's position as sent.
+    const checked = names.map((name, i) => {
       const service = found.get(name.toLowerCase());
       if (!service) throw ruleViolation(`services.${i}: there is no service ${name}.`, `services.${i}`, 'unknown_service');
       return { id: service.id, name: service.name };
     });
+    return distinctBy(checked, (s) => String(s.id));
   }
 
   /** Everything the computation needs for one user; `preview` replaces parts with unsaved values. */
@@ -114,6 +129,16 @@ export function createAssignmentService(deps: {
     return grants.filter((g) => valid.has(g.group));
   }
 
+  async function customerExists(actor: Actor, customerId: string): Promise<boolean> {
+    try {
+      await deps.customers.get(actor, customerId);
+      return true;
+    } catch (err) {
+      if (err instanceof LoketError && err.status === 404) return false;
+      throw err;
+    }
+  }
+
   async function validServices(names: readonly string[]): Promise<string[]> {
     await checkServices(names);
     return (await deps.catalogue.services.findManyByName(names)).filter((s) => s.validity === 'valid').map((s) => s.name);
@@ -129,6 +154,10 @@ export function createAssignmentService(deps: {
     async preview(actor: Actor, login: string, changes: PermissionPreview): Promise<EffectivePermissions> {
       requireCapability(actor, 'assignment.manage');
       const user = await deps.customerUsers.get(actor, login);
+      // A mistyped customer ID would quietly preview nothing from it; name it like an unknown group.
+      for (const [i, customerId] of (changes.customerIds ?? []).entries()) {
+        if (!(await customerExists(actor, customerId))) throw ruleViolation(`customerIds.${i}: there is no customer ${customerId}.`, `customerIds.${i}`, 'unknown_customer');
+      }
       return computeEffectivePermissions(await inputsFor(user, changes));
     },
 
@@ -172,7 +201,10 @@ export function createAssignmentService(deps: {
     },
 
     async setServices(actor: Actor, target: AssignmentTarget, input: ServiceAssignments, subject: AuditSubject): Promise<ServiceAssignments> {
-      const { service: owner, label } = await resolve(actor, target, true);
+      const resolved = await resolve(actor, target, true);
+      const owner = resolved.service;
+      // Default services are one list for everybody, whatever scope the target named.
+      const label: [string, string] = owner.kind === 'default' ? ['defaults', 'services'] : resolved.label;
       return deps.transaction(async (tx) => {
         const services = await checkServices(input.services, tx);
         const before = await deps.catalogue.assignedTo(owner, tx);
@@ -184,7 +216,7 @@ export function createAssignmentService(deps: {
     },
 
     /** The group → members matrix, one page of customer users or customers with their permissions. */
-    async members(actor: Actor, groupName: string, kind: 'customer-user' | 'customer', page: { limit: number; offset: number }) {
+    async members(actor: Actor, groupName: string, kind: 'customer-user' | 'customer', page: { limit: number; offset: number; search?: string | undefined }) {
       requireCapability(actor, 'group.read');
       const group = await deps.groups.groups.findByName(groupName);
       if (!group) throw ruleViolation(`There is no group ${groupName}.`, 'group', 'unknown_group');
@@ -209,7 +241,10 @@ export function createAssignmentService(deps: {
           if (!user) throw ruleViolation(`changes.${i}.customerUser: there is no customer user ${change.customerUser}.`, `changes.${i}.customerUser`, 'unknown_customer_user');
           owners.push({ owner: { kind: 'customer-user', id: user.id }, key: `customer-user:${user.login}`, permissions: [...new Set(change.permissions)] });
         } else if (change.customer !== undefined) {
-          const customer = await deps.customers.get(actor, change.customer).catch(() => null);
+          const customer = await deps.customers.get(actor, change.customer).catch((err: unknown) => {
+            if (err instanceof LoketError && err.status === 404) return null;
+            throw err;
+          });
           if (!customer) throw ruleViolation(`changes.${i}.customer: there is no customer ${change.customer}.`, `changes.${i}.customer`, 'unknown_customer');
           owners.push({ owner: { kind: 'customer', customerId: customer.customerId }, key: `customer:${customer.customerId}`, permissions: [...new Set(change.permissions)] });
         } else {

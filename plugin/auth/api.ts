@@ -17,6 +17,9 @@ export const meResponseSchema = z.object({
   delegation: z.object({ id: z.number(), endsAt: z.string().nullable() }).nullable(),
   language: z.string().nullable(),
   authenticatedBy: z.enum(['session', 'token']),
+  groupPermissions: z
+    .record(z.string(), z.array(z.string()))
+    .describe('Customer users: group → permission types held right now (direct, via their customers, defaults; rw implies the others). Staff: {} (admins hold every group).'),
 });
 
 export const presentMe = (actor: Actor): z.infer<typeof meResponseSchema> => ({
@@ -32,6 +35,7 @@ export const presentMe = (actor: Actor): z.infer<typeof meResponseSchema> => ({
   delegation: actor.delegation,
   language: actor.language,
   authenticatedBy: actor.authenticatedBy,
+  groupPermissions: Object.fromEntries(Object.entries(actor.groupPermissions).map(([group, held]) => [group, [...held]])),
 });
 
 export const meOperations: ApiOperation[] = [

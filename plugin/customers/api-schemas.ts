@@ -15,8 +15,8 @@ const countField = (min: number, max: number) =>
   z.string().regex(/^\d{1,9}$/, 'expected a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
 
 export const limitField = (fallback: number, max: number) => z.preprocess(emptyToUndefined, countField(1, max).default(fallback));
-const offsetField = z.preprocess(emptyToUndefined, countField(0, 100_000_000).default(0));
-const validityField = z.preprocess(emptyToUndefined, z.enum(VALIDITIES).optional());
+export const offsetField = z.preprocess(emptyToUndefined, countField(0, 100_000_000).default(0));
+export const validityField = z.preprocess(emptyToUndefined, z.enum(VALIDITIES).optional());
 
 export const CUSTOMER_DEFAULT_LIMIT = 100;
 export const CUSTOMER_MAX_LIMIT = 1000;

@@ -1,4 +1,6 @@
 import { Router } from 'express';
+import { accessApi, accessOperations } from '../access/api/index.js';
+import { accessScreens } from '../access/pages/index.js';
 import { agentAdminRoutes } from '../agents/routes.js';
 import { auditApi, auditOperations } from '../audit/api.js';
 import { auditAdminRoutes } from '../audit/routes.js';
@@ -42,6 +44,8 @@ export function pageRoutes(c: Container): Router {
   router.use(tokenRoutes({ apiTokens, agents }));
   router.use(auditAdminRoutes({ audit }));
   const { customers, customerUsers, customerAccounts, backends } = c.services;
+  // Ahead of the customer screens: it loads the groups-and-services sections those pages embed.
+  router.use(accessScreens({ groups: c.services.groups, catalogue: c.services.catalogue, assignments: c.services.assignments, customers, customerUsers }));
   router.use(customerScreens({ customers, customerUsers, accounts: customerAccounts, backends, config: c.config, logger: c.logger }));
   return router;
 }
@@ -55,7 +59,7 @@ export function uploadParsers(): Router {
 
 export function apiRoutes(c: Container, version: string): Router {
   const router = Router();
-  const document = buildOpenApiDocument([openApiOperation, ...meOperations, ...auditOperations, ...customersOperations, ...customerUsersOperations(c.config.customerUsers.searchLimit), ...backendsOperations, ...profileOperations, ...customerCsvOperations], version);
+  const document = buildOpenApiDocument([openApiOperation, ...meOperations, ...auditOperations, ...customersOperations, ...customerUsersOperations(c.config.customerUsers.searchLimit), ...backendsOperations, ...profileOperations, ...customerCsvOperations, ...accessOperations], version);
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
@@ -67,6 +71,7 @@ export function apiRoutes(c: Container, version: string): Router {
   router.use(customerUsersApi({ customerUsers: c.services.customerUsers, accounts: c.services.customerAccounts, config: c.config, logger: c.logger }));
   router.use(backendsApi({ backends: c.services.backends }));
   router.use(customerCsvApi({ csv: c.services.customerCsv, logger: c.logger }));
+  router.use(accessApi({ groups: c.services.groups, catalogue: c.services.catalogue, assignments: c.services.assignments }));
   router.use(() => {
     throw notFound('No such API endpoint.');
   });

@@ -188,8 +188,12 @@ export function createGroupStore(knex: Knex, tables: TableNames) {
       if (permissions.length) await tx(table).insert(permissions.map((permission) => ({ ...where, group_id: groupId, permission })));
     },
 
-    /** Members of a group with their permissions there, paged by member key. */
-    async members(groupId: number, kind: 'customer-user' | 'customer', page: { limit: number; offset: number }): Promise<{ items: { key: string; permissions: string[] }[]; total: number }> {
+    /**
+     * Members of a group with their permissions there, paged by member key. `search` keeps keys (logins,
+     * customer IDs) containing the text, case-insensitively and with `%`/`_` literal; the scan stays
+     * within the group's own rows (indexed by group).
+     */
+    async members(groupId: number, kind: 'customer-user' | 'customer', page: { limit: number; offset: number; search?: string | undefined }): Promise<{ items: { key: string; permissions: string[] }[]; total: number }> {
       const [table, keyColumn, join] =
         kind === 'customer'
           ? [tables.customer_groups, 'a.customer_id', null]
@@ -197,6 +201,7 @@ export function createGroupStore(knex: Knex, tables: TableNames) {
       const base = () => {
         const q = knex(`${table} as a`).where('a.group_id', groupId);
         if (join) void q.join(`${join} as u`, 'u.id', 'a.customer_user_id');
+        if (page.search) void q.whereRaw('lower(??) like ? escape ?', [keyColumn, `%${page.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`, '\\']);
         return q;
       };
       const keys = await rowsOf<{ k: string }>(base().distinct(`${keyColumn} as k`).orderBy('k').limit(page.limit).offset(page.offset));
