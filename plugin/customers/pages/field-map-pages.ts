@@ -53,7 +53,7 @@ export function fieldMapPages(deps: CustomerScreenDeps): Router {
     const drafts = draftsFromForm(current.map, req.body);
     try {
       const saved = await deps.backends.saveDbMap(actor, submittedRows(drafts).map(rowInput), version, auditSubjectOf(actor, req.ip ?? null));
-      const extra: Record<string, string> = saved.reindexed === null ? {} : { reindexed: String(saved.reindexed) };
+      const extra: Record<string, string> = saved.reindexed === null ? {} : { count: String(saved.reindexed) };
       res.redirect(303, withNotice(`${loketBase(res)}/admin/field-map`, 'mapSaved', extra));
     } catch (err) {
       const refusal = formRefusal(err);
