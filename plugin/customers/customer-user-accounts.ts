@@ -134,7 +134,7 @@ export function createCustomerUserAccounts(deps: AccountDeps) {
     },
 
     /**
-     * GDPR: personal fields become placeholders, the account is invalid and signs in nowhere; tickets,
+     * GDPR: personal fields get anonymous stand-in values, the account is invalid and signs in nowhere; tickets,
      * relations and the audit trail stay. `confirm` must repeat the login, so it never happens by accident.
      */
     async anonymise(actor: Actor, login: string, confirm: string, subject: AuditSubject): Promise<CustomerUserRecord> {
@@ -144,8 +144,8 @@ export function createCustomerUserAccounts(deps: AccountDeps) {
       if (confirm.trim().toLowerCase() !== user.login) throw validationError('confirm: type the login of the user to anonymise.', 'confirm');
       if (user.anonymisedAt) return user;
       const map = await deps.db.fieldMap();
-      const placeholders: FieldValues = Object.fromEntries(map.map((row) => [row.key, null]));
-      Object.assign(placeholders, {
+      const standIns: FieldValues = Object.fromEntries(map.map((row) => [row.key, null]));
+      Object.assign(standIns, {
         login: `anonymised-${user.id}`,
         email: `anonymised-${user.id}@anonymised.invalid`,
         firstName: 'Anonymised',
@@ -156,13 +156,13 @@ export function createCustomerUserAccounts(deps: AccountDeps) {
         await deps.store.update(
           user.id,
           user.version,
-          { ...writeOf(map, placeholders), extra: {}, emailUnique: null, validity: 'invalid', passwordHash: null, anonymisedAt: toDbTime(), language: null },
-          searchTermsFor(map, placeholders),
+          { ...writeOf(map, standIns), extra: {}, emailUnique: null, validity: 'invalid', passwordHash: null, anonymisedAt: toDbTime(), language: null },
+          searchTermsFor(map, standIns),
           tx,
         );
         await deps.tokens.retireOpen(user.id, 'set-password', tx);
         // The record names the old login (what the admin typed) but copies no personal data again.
-        await deps.audit.record(subject, { action: 'customer-user.anonymise', objectType: 'customer-user', objectId: user.login, after: { login: placeholders.login } }, tx);
+        await deps.audit.record(subject, { action: 'customer-user.anonymise', objectType: 'customer-user', objectId: user.login, after: { login: standIns.login } }, tx);
       });
       await deps.endSessions(principalKey({ type: 'customer-user', id: user.id }));
       return (await deps.db.findById(user.id))!;

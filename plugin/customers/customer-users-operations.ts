@@ -75,7 +75,7 @@ export const customerUsersOperations = (searchLimit: number): ApiOperation[] => 
   {
     method: 'post',
     path: '/customer-users/{login}/anonymise',
-    summary: 'GDPR: replace the personal fields with placeholders and make the account invalid; tickets and the audit trail stay',
+    summary: 'GDPR: replace the personal fields with anonymous stand-in values and make the account invalid; tickets and the audit trail stay',
     tag: 'customer-users',
     request: anonymiseSchema,
     response: customerUserResponseSchema,
