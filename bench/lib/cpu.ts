@@ -38,7 +38,8 @@ function machineTicks(): { busy: number; steal: number; total: number } | null {
   }
 }
 
-function processTicks(pid: number): number {
+/** CPU time of a process and of the children it has reaped, in clock ticks; 0 when it cannot be read. */
+export function processTicks(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which may itself hold spaces and parentheses.
