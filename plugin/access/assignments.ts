@@ -1,13 +1,14 @@
 import type { Actor } from './actor.js';
 import { requireCapability } from './policy.js';
 import type { AuditService, AuditSubject } from '../audit/service.js';
-import type { CustomerUserRecord } from '../customers/backends/backend.js';
 import type { CustomerService } from '../customers/customer-service.js';
 import type { CustomerUserService } from '../customers/customer-user-service.js';
-import type { RunInTransaction, Tx } from '../db/transaction.js';
+import type { RunInTransaction } from '../db/transaction.js';
 import { LoketError, ruleViolation } from '../errors.js';
 import type { CatalogueStore, ServiceOwner } from './catalogue/store.js';
-import { computeEffectivePermissions, permissionIndex, type DefaultScope, type EffectivePermissions, type GroupGrant, type PermissionInputs } from './effective-permissions.js';
+import { createNameChecks } from './assignment-names.js';
+import { createEffectiveInputs, type PermissionPreview } from './effective-inputs.js';
+import { computeEffectivePermissions, type DefaultScope, type EffectivePermissions, type GroupGrant } from './effective-permissions.js';
 import type { GroupAssignments, ServiceAssignments } from './groups/schema.js';
 import type { GrantOwner, GroupStore } from './groups/store.js';
 
@@ -18,23 +19,7 @@ export type AssignmentTarget =
   | { kind: 'group'; name: string }
   | { kind: 'default'; scope: DefaultScope };
 
-/** What an unsaved edit would change, for the preview. Omitted parts stay as stored. */
-export interface PermissionPreview {
-  groups?: GroupAssignments['groups'];
-  services?: ServiceAssignments['services'];
-  customerIds?: string[];
-}
 
-/** The first of each key, in order. */
-function distinctBy<T>(items: readonly T[], key: (item: T) => string): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const k = key(item);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
 
 /** `[{group, permission}]` ↔ the API's `[{ group, permissions: [] }]`. */
 export function groupedGrants(grants: readonly GroupGrant[]): GroupAssignments['groups'] {
@@ -51,6 +36,10 @@ export function createAssignmentService(deps: {
   audit: AuditService;
   transaction: RunInTransaction;
 }) {
+  const names = createNameChecks({ groups: deps.groups, catalogue: deps.catalogue });
+  const { checkGroups, checkServices } = names;
+  const { inputsFor, permissionIndexFor } = createEffectiveInputs({ groups: deps.groups, catalogue: deps.catalogue, names });
+
   /** Reading needs sight of the target (tenant scope for users and customers), writing needs assignment.manage. */
   async function resolve(actor: Actor, target: AssignmentTarget, write: boolean): Promise<{ group: GrantOwner | null; service: ServiceOwner; label: [string, string] }> {
     if (write) requireCapability(actor, 'assignment.manage');
@@ -75,60 +64,6 @@ export function createAssignmentService(deps: {
     }
   }
 
-  /** Names → ids, refusing unknown groups and permission types with 422 naming the entry. */
-  async function checkGroups(groups: GroupAssignments['groups'], tx?: Tx): Promise<{ groupId: number; group: string; permission: string }[]> {
-    const found = new Map((await deps.groups.groups.findManyByName(groups.map((g) => g.group), tx)).map((g) => [g.name.toLowerCase(), g]));
-    const types = new Set((await deps.groups.permissionTypes(tx)).map((t) => t.name));
-    const grants = groups.flatMap((entry, i) => {
-      const group = found.get(entry.group.toLowerCase());
-      if (!group) throw ruleViolation(`groups.${i}.group: there is no group ${entry.group}.`, `groups.${i}.group`, 'unknown_group');
-      const unknown = entry.permissions.find((p) => !types.has(p));
-      if (unknown !== undefined) throw ruleViolation(`groups.${i}.permissions: there is no permission type ${unknown}.`, `groups.${i}.permissions`, 'unknown_permission');
-      return entry.permissions.map((permission) => ({ groupId: group.id, group: group.name, permission }));
-    });
-    // One group listed twice (also as `IT` and `it`) merges instead of tripping the primary key.
-    return distinctBy(grants, (g) => `${g.groupId}:${g.permission}`);
-  }
-
-  async function checkServices(names: readonly string[], tx?: Tx): Promise<{ id: number; name: string }[]> {
-    const found = new Map((await deps.catalogue.services.findManyByName(names, tx)).map((s) => [s.name.toLowerCase(), s]));
-    // Checked before de-duplicating, so the field names the entry's position as sent.
-    const checked = names.map((name, i) => {
-      const service = found.get(name.toLowerCase());
-      if (!service) throw ruleViolation(`services.${i}: there is no service ${name}.`, `services.${i}`, 'unknown_service');
-      return { id: service.id, name: service.name };
-    });
-    return distinctBy(checked, (s) => String(s.id));
-  }
-
-  /** Everything the computation needs for one user; `preview` replaces parts with unsaved values. */
-  async function inputsFor(user: CustomerUserRecord, preview: PermissionPreview = {}): Promise<PermissionInputs> {
-    const customerIds = [user.customerId, ...(preview.customerIds ?? user.customerIds)].filter((id, i, all) => all.indexOf(id) === i);
-    const direct = preview.groups ? (await checkGroups(preview.groups)).map(({ group, permission }) => ({ group, permission })) : await deps.groups.userGrants(user.id);
-    const validGroups = preview.groups ? await validOnly(direct) : direct;
-    const [byCustomer, defaults, types] = [await deps.groups.customerGrants(customerIds), await deps.groups.defaultGrants(), await deps.groups.permissionTypes()];
-    const heldGroups = [...new Set([...validGroups, ...byCustomer.flatMap((c) => c.grants), ...defaults.flatMap((d) => d.grants)].map((g) => g.group))];
-    const ownServices = preview.services ? await validServices(preview.services) : await deps.catalogue.validAssignedTo({ kind: 'customer-user', id: user.id });
-    return {
-      permissionTypes: types.map((t) => t.name),
-      direct: validGroups,
-      byCustomer,
-      defaults,
-      services: {
-        direct: ownServices,
-        byCustomer: await deps.catalogue.validByCustomers(customerIds),
-        byGroup: await deps.catalogue.validByGroups(heldGroups),
-        defaults: await deps.catalogue.validAssignedTo({ kind: 'default' }),
-      },
-    };
-  }
-
-  /** Unsaved grants of invalid groups count for nothing, as stored ones do. */
-  async function validOnly(grants: GroupGrant[]): Promise<GroupGrant[]> {
-    const valid = new Set((await deps.groups.groups.findManyByName(grants.map((g) => g.group))).filter((g) => g.validity === 'valid').map((g) => g.name));
-    return grants.filter((g) => valid.has(g.group));
-  }
-
   async function customerExists(actor: Actor, customerId: string): Promise<boolean> {
     try {
       await deps.customers.get(actor, customerId);
@@ -139,12 +74,10 @@ export function createAssignmentService(deps: {
     }
   }
 
-  async function validServices(names: readonly string[]): Promise<string[]> {
-    await checkServices(names);
-    return (await deps.catalogue.services.findManyByName(names)).filter((s) => s.validity === 'valid').map((s) => s.name);
-  }
-
   return {
+    /** For the session: group → permissions, computed afresh on every request. */
+    permissionIndexFor,
+
     async effective(actor: Actor, login: string): Promise<EffectivePermissions> {
       const user = await deps.customerUsers.get(actor, login);
       return computeEffectivePermissions(await inputsFor(user));
@@ -159,20 +92,6 @@ export function createAssignmentService(deps: {
         if (!(await customerExists(actor, customerId))) throw ruleViolation(`customerIds.${i}: there is no customer ${customerId}.`, `customerIds.${i}`, 'unknown_customer');
       }
       return computeEffectivePermissions(await inputsFor(user, changes));
-    },
-
-    /** For the session: group → permissions, computed afresh on every request. */
-    async permissionIndexFor(user: CustomerUserRecord): Promise<Record<string, string[]>> {
-      const customerIds = [user.customerId, ...user.customerIds];
-      const [direct, byCustomer, defaults, types] = [await deps.groups.userGrants(user.id), await deps.groups.customerGrants(customerIds), await deps.groups.defaultGrants(), await deps.groups.permissionTypes()];
-      const effective = computeEffectivePermissions({
-        permissionTypes: types.map((t) => t.name),
-        direct,
-        byCustomer,
-        defaults,
-        services: { direct: [], byCustomer: [], byGroup: [], defaults: [] },
-      });
-      return permissionIndex(effective);
     },
 
     async groupsOf(actor: Actor, target: AssignmentTarget): Promise<GroupAssignments> {
@@ -241,12 +160,8 @@ export function createAssignmentService(deps: {
           if (!user) throw ruleViolation(`changes.${i}.customerUser: there is no customer user ${change.customerUser}.`, `changes.${i}.customerUser`, 'unknown_customer_user');
           owners.push({ owner: { kind: 'customer-user', id: user.id }, key: `customer-user:${user.login}`, permissions: [...new Set(change.permissions)] });
         } else if (change.customer !== undefined) {
-          const customer = await deps.customers.get(actor, change.customer).catch((err: unknown) => {
-            if (err instanceof LoketError && err.status === 404) return null;
-            throw err;
-          });
-          if (!customer) throw ruleViolation(`changes.${i}.customer: there is no customer ${change.customer}.`, `changes.${i}.customer`, 'unknown_customer');
-          owners.push({ owner: { kind: 'customer', customerId: customer.customerId }, key: `customer:${customer.customerId}`, permissions: [...new Set(change.permissions)] });
+          if (!(await customerExists(actor, change.customer))) throw ruleViolation(`changes.${i}.customer: there is no customer ${change.customer}.`, `changes.${i}.customer`, 'unknown_customer');
+          owners.push({ owner: { kind: 'customer', customerId: change.customer }, key: `customer:${change.customer}`, permissions: [...new Set(change.permissions)] });
         } else {
           throw ruleViolation(`changes.${i}: name a customerUser or a customer.`, `changes.${i}`, 'no_member');
         }
