@@ -75,6 +75,7 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     audit,
     transaction,
     emailUnique: config.customerUsers.emailUnique,
+    searchLimit: config.customerUsers.searchLimit,
     endSessions,
     agentLoginExists: async (login) => (await agents.findByLogin(login)) !== null,
   });

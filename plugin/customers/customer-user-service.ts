@@ -21,7 +21,12 @@ export interface CustomerUserQuery {
   validity?: Validity | undefined;
   limit: number;
   offset: number;
+  /** Most matches to look at; the configured list limit unless a caller (an export) needs more. */
+  cap?: number | undefined;
 }
+
+/** A page of a search: `total` counts matches up to the cap; `capped` says there were more. */
+export type CustomerUserPage = Page<CustomerUserRecord> & { capped: boolean };
 
 export interface CreatedCustomerUser {
   user: CustomerUserRecord;
@@ -37,6 +42,8 @@ export interface CustomerUserDeps {
   audit: AuditService;
   transaction: RunInTransaction;
   emailUnique: boolean;
+  /** The list limit: the most matches one search looks at (SPEC: 1000 by default). */
+  searchLimit: number;
   /** Ends every session of a person at once (the session store knows sessions, this service does not). */
   endSessions: (principalKey: string) => Promise<unknown>;
   /** Is this login taken by an agent? One login form serves both, so a login names one person only. */
@@ -115,7 +122,7 @@ export function createCustomerUserService(deps: CustomerUserDeps) {
   return {
     fieldMap: () => deps.db.fieldMap(),
 
-    async search(actor: Actor, query: CustomerUserQuery): Promise<Page<CustomerUserRecord>> {
+    async search(actor: Actor, query: CustomerUserQuery): Promise<CustomerUserPage> {
       const scope = customerUserScope(actor);
       const found = await deps.registry.search({
         words: parseSearch(query.search),
@@ -124,6 +131,7 @@ export function createCustomerUserService(deps: CustomerUserDeps) {
         validity: query.validity,
         limit: query.limit,
         offset: query.offset,
+        cap: Math.max(query.cap ?? deps.searchLimit, query.limit),
       });
       return { ...found, limit: query.limit };
     },

@@ -39,7 +39,7 @@ export function customerUsersApi(deps: CustomerUsersApiDeps): Router {
   router.get('/customer-users', async (req, res) => {
     const query = parseQuery(listQuery, req.query);
     const page = await deps.customerUsers.search(currentActor(req), query);
-    res.json({ items: page.items.map(presentCustomerUser), total: page.total, limit: page.limit });
+    res.json({ items: page.items.map(presentCustomerUser), total: page.total, totalCapped: page.capped, limit: page.limit });
   });
 
   router.post('/customer-users', async (req, res) => {

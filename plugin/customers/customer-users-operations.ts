@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ApiOperation } from '../web/openapi.js';
 import { anonymiseSchema, createdCustomerUserSchema, customerUserPatchSchema, customerUserWriteSchema, passwordLinkSchema } from './api-schemas.js';
 import { customerUserResponseSchema, listOf } from './present.js';
@@ -13,9 +14,9 @@ export const customerUsersOperations = (searchLimit: number): ApiOperation[] => 
       'Customer users the caller may see (staff: all; key users: their customers; others: themself). Query: search ' +
       '(words match the start of any search field, case- and accent-insensitive; * is a wildcard, a leading * searches ' +
       'inside words, * alone lists everybody; % and _ are ordinary characters), customerId (exact, primary or extra), ' +
-      `validity, limit (1-${searchLimit}, default ${searchLimit}), offset. total counts every match.`,
+      `validity, limit (1-${searchLimit}, default ${searchLimit}), offset. total counts matches up to the list limit; totalCapped says there were more (type more to narrow the search).`,
     tag: 'customer-users',
-    response: listOf(customerUserResponseSchema),
+    response: listOf(customerUserResponseSchema).extend({ totalCapped: z.boolean().describe('More matches exist than the list limit looks at; total is that limit.') }),
     errors: { ...AUTH, 400: 'A query parameter is invalid, unknown, repeated or over the limit' },
   },
   {

@@ -34,6 +34,15 @@ export interface BackendSearch {
   validity?: Validity | undefined;
   limit: number;
   offset: number;
+  /** Most matches one search looks at; `capped` in the answer says there were more. */
+  cap: number;
+}
+
+export interface BackendPage {
+  items: CustomerUserRecord[];
+  /** Matches, counted up to the cap. */
+  total: number;
+  capped: boolean;
 }
 
 export interface BackendCapabilities {
@@ -54,13 +63,13 @@ export interface CustomerUserBackend {
   readonly capabilities: BackendCapabilities;
   fieldMap(): Promise<FieldMap>;
   findByLogin(login: string): Promise<CustomerUserRecord | null>;
-  search(query: BackendSearch): Promise<{ items: CustomerUserRecord[]; total: number }>;
+  search(query: BackendSearch): Promise<BackendPage>;
 }
 
 /**
  * The ordered list of backends: fetch asks each in turn and takes the first that knows the login;
  * search asks all, keeps the first backend's answer for a login found twice, sorts by login and limits.
- * `total` is the sum of the backends' totals less the duplicates seen, an upper bound when results were cut.
+ * `total` is the sum of the backends' totals less the duplicates seen, at most the cap.
  */
 export function createBackendRegistry(listBackends: () => Promise<CustomerUserBackend[]>) {
   return {
@@ -74,7 +83,7 @@ export function createBackendRegistry(listBackends: () => Promise<CustomerUserBa
       return null;
     },
 
-    async search(query: BackendSearch): Promise<{ items: CustomerUserRecord[]; total: number }> {
+    async search(query: BackendSearch): Promise<BackendPage> {
       const backends = await listBackends();
       if (backends.length === 1) return backends[0]!.search(query);
       const answers = await Promise.all(backends.map((b) => b.search({ ...query, offset: 0, limit: query.offset + query.limit })));
@@ -88,7 +97,8 @@ export function createBackendRegistry(listBackends: () => Promise<CustomerUserBa
       }
       const merged = [...byLogin.values()].sort((a, b) => (a.login < b.login ? -1 : a.login > b.login ? 1 : 0));
       const total = answers.reduce((sum, a) => sum + a.total, 0) - duplicates;
-      return { items: merged.slice(query.offset, query.offset + query.limit), total };
+      const capped = answers.some((a) => a.capped) || total > query.cap;
+      return { items: merged.slice(query.offset, query.offset + query.limit), total: Math.min(total, query.cap), capped };
     },
   };
 }

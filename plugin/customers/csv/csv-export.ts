@@ -52,12 +52,14 @@ export function createCsvExport(deps: CsvExportDeps) {
     async exportUsers(actor: Actor, query: ExportQuery): Promise<CsvExport> {
       requireCapability(actor, 'customer-user.read');
       const map = await deps.customerUsers.fieldMap();
-      const first = await deps.customerUsers.search(actor, { ...query, limit: deps.pageSize, offset: 0 });
-      if (first.total > deps.maxRows) {
+      // The export looks at up to maxRows matches (a screen stops at the list limit).
+      const page = (offset: number) => deps.customerUsers.search(actor, { ...query, limit: deps.pageSize, offset, cap: deps.maxRows });
+      const first = await page(0);
+      if (first.capped) {
         throw new LoketError({
           status: 422,
           code: 'export_too_large',
-          message: `${first.total} customer users match; one export holds at most ${deps.maxRows}. Narrow it with search, customerId or validity.`,
+          message: `More than ${deps.maxRows} customer users match; one export holds at most ${deps.maxRows}. Narrow it with search, customerId or validity.`,
         });
       }
 
@@ -65,17 +67,17 @@ export function createCsvExport(deps: CsvExportDeps) {
         yield [...map.map((row) => row.key), ...RELATION_COLUMNS].map(neutraliseCell);
         // Pages are read by offset; a user added meanwhile can shift a page, so a login seen twice is skipped.
         const seen = new Set<string>();
-        let page = first;
+        let current = first;
         let offset = 0;
         for (;;) {
-          for (const user of page.items) {
+          for (const user of current.items) {
             if (seen.has(user.login) || seen.size >= deps.maxRows) continue;
             seen.add(user.login);
             yield rowOf(map, user);
           }
           offset += deps.pageSize;
-          if (page.items.length < deps.pageSize || seen.size >= deps.maxRows) return;
-          page = await deps.customerUsers.search(actor, { ...query, limit: deps.pageSize, offset });
+          if (current.items.length < deps.pageSize || seen.size >= deps.maxRows) return;
+          current = await page(offset);
         }
       }
 

@@ -69,7 +69,7 @@ export function customerPages(deps: CustomerScreenDeps): Router {
         validity: u.validity,
       })),
       shown: users.items.length,
-      total: users.total,
+      total: users.capped ? translatorOf(res)('customerUsersPage.moreThan', { total: users.total }) : users.total,
       validities: VALIDITIES,
       notice: state.status ? null : noticeFrom(req, translatorOf(res)),
     });

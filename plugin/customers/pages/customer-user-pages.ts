@@ -48,7 +48,9 @@ export function customerUserPages(deps: CustomerScreenDeps): Router {
         cells: columns.map((row) => ({ ...cellOf(row, user.fields), opens: row.key === 'login' })),
       })),
       shown: page.items.length,
-      total: page.total,
+      // "more than 1000" when the search stopped at the list limit: type more to narrow it.
+      total: page.capped ? t('customerUsersPage.moreThan', { total: page.total }) : page.total,
+      more: page.capped || page.items.length < page.total,
       validities: VALIDITIES,
       notice: noticeFrom(req, t),
     });

@@ -127,7 +127,7 @@ export function createDbBackend(deps: { store: CustomerUserStore; settings: Back
     toRecords,
     async search(query: BackendSearch) {
       const found = await deps.store.search({ ...query, source: DB_BACKEND_KEY });
-      return { items: await toRecords(found.items), total: found.total };
+      return { items: await toRecords(found.items), total: found.total, capped: found.capped };
     },
   };
   return backend;

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { translateDbError } from '../../../db/errors.js';
 import type { TableNames } from '../../../db/tables.js';
 import type { Tx } from '../../../db/transaction.js';
+import { rowsOf } from '../../../db/rows.js';
 import { fromDbJson, toCount, toDbJson, toDbTime } from '../../../db/values.js';
 import { conflict } from '../../../errors.js';
 import type { Validity } from '../../schema.js';
@@ -106,6 +107,8 @@ export interface UserSearch {
   source: string;
   limit: number;
   offset: number;
+  /** Most matches a search looks at (the list limit); beyond it the total says "more than". */
+  cap: number;
 }
 
 const CUSTOMER_ID_OR_EXTRA = 'customer_id';
@@ -133,15 +136,36 @@ export function createCustomerUserStore(knex: Knex, tables: TableNames) {
     if (terms.length) await tx(tables.customer_user_search).insert(terms.map((t) => ({ customer_user_id: id, ...t })));
   }
 
-  /** users.id IN (ids whose terms match the word): each word is one index range scan. */
-  function matchWord(q: Knex.QueryBuilder, word: WordMatch): void {
-    void q.whereIn('cu.id', function (this: Knex.QueryBuilder) {
-      void this.select('customer_user_id').from(tables.customer_user_search);
-      if (word.kind === 'prefix') {
-        void this.where('term', '>=', word.prefix).andWhere('term', '<', prefixUpperBound(word.prefix));
-      }
-      if (word.likePattern) void this.andWhereRaw('?? like ? escape ?', ['term', word.likePattern, LIKE_ESCAPE]);
+  /** A term-table alias restricted to one query word: a range scan of the term index (or a LIKE over it). */
+  function termMatches(q: Knex.QueryBuilder, alias: string, word: WordMatch): void {
+    if (word.kind === 'prefix') {
+      void q.where(`${alias}.term`, '>=', word.prefix).andWhere(`${alias}.term`, '<', prefixUpperBound(word.prefix));
+    }
+    if (word.likePattern) void q.andWhereRaw('?? like ? escape ?', [`${alias}.term`, word.likePattern, LIKE_ESCAPE]);
+  }
+
+  /** The most selective word drives: a prefix before a contains scan, a longer prefix before a shorter one. */
+  const selectivity = (w: WordMatch) => (w.kind === 'prefix' ? 1000 + w.prefix.length : 0);
+
+  /**
+   * Ids of at most `bound` matching users, driven by the term index: the first word is a range scan,
+   * every other word an EXISTS on the same user's terms, the user filters a primary-key join. Bounding
+   * the candidates keeps a broad search ("van" matches one in eight) as cheap as a narrow one; beyond
+   * the list limit the person is asked to type more, as in OTOBO.
+   */
+  function candidates(search: UserSearch, bound: number): Knex.QueryBuilder {
+    const [first, ...rest] = [...search.words].sort((a, b) => selectivity(b) - selectivity(a));
+    const q = knex(`${tables.customer_user_search} as s0`).join(`${tables.customer_users} as cu`, 'cu.id', 's0.customer_user_id').distinct('s0.customer_user_id as id');
+    if (first) termMatches(q, 's0', first);
+    rest.forEach((word, i) => {
+      const alias = `s${i + 1}`;
+      void q.whereExists(function (this: Knex.QueryBuilder) {
+        void this.select(knex.raw('1')).from(`${tables.customer_user_search} as ${alias}`).whereRaw('?? = ??', [`${alias}.customer_user_id`, 's0.customer_user_id']);
+        termMatches(this, alias, word);
+      });
     });
+    userFilters(q, search);
+    return q.limit(bound);
   }
 
   function inCustomers(q: Knex.QueryBuilder, customerIds: string[]): void {
@@ -152,9 +176,8 @@ export function createCustomerUserStore(knex: Knex, tables: TableNames) {
     });
   }
 
-  function filtered(search: UserSearch): Knex.QueryBuilder {
-    const q = knex(`${tables.customer_users} as cu`).where('cu.source', search.source);
-    for (const word of search.words) matchWord(q, word);
+  function userFilters(q: Knex.QueryBuilder, search: UserSearch): Knex.QueryBuilder {
+    void q.where('cu.source', search.source);
     if (search.validity) void q.where('cu.validity', search.validity);
     if (search.customerId !== undefined) inCustomers(q, [search.customerId]);
     if (search.scope) {
@@ -235,10 +258,22 @@ export function createCustomerUserStore(knex: Knex, tables: TableNames) {
       await users().where({ id }).update({ last_login_at: toDbTime() });
     },
 
-    async search(search: UserSearch): Promise<{ items: StoredUser[]; total: number }> {
-      const rows = (await filtered(search).select('cu.*').orderBy('cu.login').limit(search.limit).offset(search.offset)) as UserRow[];
-      const count = (await filtered(search).count({ n: '*' }).first()) as { n: unknown } | undefined;
-      return { items: rows.map(toStored), total: toCount(count?.n) };
+    /**
+     * One page in login order, and how many match up to `cap` (`capped` when there are more). Without
+     * search words the users are walked in login order; with words the page is sorted from the bounded
+     * candidates, so its work never grows with the number of matches.
+     */
+    async search(search: UserSearch): Promise<{ items: StoredUser[]; total: number; capped: boolean }> {
+      const words = search.words.length > 0;
+      const page = words
+        ? knex(`${tables.customer_users} as cu`).join(candidates(search, search.cap).as('c'), 'c.id', 'cu.id')
+        : userFilters(knex(`${tables.customer_users} as cu`), search);
+      const rows = await rowsOf<UserRow>(page.select('cu.*').orderBy('cu.login').limit(search.limit).offset(search.offset));
+      // One more than the cap tells "exactly the cap" from "more than the cap".
+      const bounded = words ? candidates(search, search.cap + 1) : userFilters(knex(`${tables.customer_users} as cu`), search).select('cu.id').limit(search.cap + 1);
+      const count = await rowsOf<{ n: unknown }>(knex.count({ n: '*' }).from(bounded.as('b')));
+      const matches = toCount(count[0]?.n);
+      return { items: rows.map(toStored), total: Math.min(matches, search.cap), capped: matches > search.cap };
     },
 
     async extraCustomerIds(ids: number[], tx?: Tx): Promise<Map<number, string[]>> {
