@@ -69,3 +69,12 @@ export async function createTableIfMissing(
     build(table);
   });
 }
+
+/** Whether an index exists, so a migration that adds or drops one can be run again after a half-applied MySQL run. */
+export async function indexExists(knex: Knex, dialect: Dialect, table: string, index: string): Promise<boolean> {
+  const rows: unknown[] =
+    dialect === 'sqlite'
+      ? await knex('sqlite_master').where({ type: 'index', name: index, tbl_name: table }).select('name')
+      : await knex('information_schema.statistics').whereRaw('table_schema = database()').where({ table_name: table, index_name: index }).select('index_name');
+  return rows.length > 0;
+}
