@@ -38,7 +38,7 @@ import { startServerChild, type ServerChild } from '../lib/child.js';
 import { localDatabaseServerPids } from '../lib/cpu.js';
 import { mariadbDatabase, sqliteDatabase, type BenchDatabase } from '../lib/db.js';
 import { loadAverage, machineFacts } from '../lib/machine.js';
-import { mib } from '../lib/report.js';
+import { mib, ms } from '../lib/report.js';
 import { fillDatabase, type FillResult } from './fill.js';
 import { runHttp, type Pair } from './http-runs.js';
 import { settle } from './settle.js';
@@ -154,16 +154,30 @@ async function preflight(loketUrl: string, token: string, scanUrl: string, probe
   for (const term of terms.slice(0, 20)) await get(`${loketUrl}/api/v1/customer-users?search=${encodeURIComponent(term.term)}&limit=${PAGE}`, auth);
 }
 
+/**
+ * The plans of the statements Loket actually ran: a typical search, one whose count stopped at the cap
+ * (the broad case the bound is for), the slowest, and a two-word one (its second word is an EXISTS);
+ * then the scan's. A search that fits several of these is shown once.
+ */
 function plans(loket: LoketInternals, prefix: TimedSearch[], scan: TimedSearch[]) {
   const { knex, dialect } = loket.container;
-  const byTime = [...prefix].sort((a, b) => a.rowsMs + a.countMs - (b.rowsMs + b.countMs));
-  const typical = byTime[Math.floor(byTime.length / 2)]!;
-  const broadest = [...prefix].sort((a, b) => b.total - a.total)[0]!;
-  const picks = [
-    { what: `Loket, a typical term (\`${typical.term.term}\`, ${typical.total} matches)`, run: typical },
-    ...(broadest === typical ? [] : [{ what: `Loket, the broadest term (\`${broadest.term.term}\`, ${broadest.total} matches)`, run: broadest }]),
-    { what: `the scan (\`${scan[0]!.term.term}\`)`, run: scan[0]! },
+  const both = (t: TimedSearch) => t.rowsMs + t.countMs;
+  const byTime = [...prefix].sort((a, b) => both(a) - both(b));
+  const matches = (t: TimedSearch) => `${t.total.toLocaleString('en-US')}${t.capped ? '+' : ''} matches`;
+  const candidates: { what: string; run: TimedSearch | undefined }[] = [
+    { what: 'a typical term', run: byTime[Math.floor(byTime.length / 2)] },
+    { what: 'a term beyond the cap', run: prefix.find((t) => t.capped) },
+    { what: 'the slowest term', run: byTime[byTime.length - 1] },
+    { what: 'a two-word term', run: prefix.find((t) => /\s/.test(t.term.term.trim())) },
   ];
+  const shown = new Set<TimedSearch>();
+  const picks: { what: string; run: TimedSearch }[] = [];
+  for (const { what, run } of candidates) {
+    if (!run || shown.has(run)) continue;
+    shown.add(run);
+    picks.push({ what: `Loket, ${what} (\`${run.term.term}\`, ${matches(run)}, ${ms(both(run))} ms)`, run });
+  }
+  picks.push({ what: `the scan (\`${scan[0]!.term.term}\`)`, run: scan[0]! });
   return Promise.all(
     picks.flatMap(({ what, run }) =>
       run.statements.map(async (statement, i) => ({

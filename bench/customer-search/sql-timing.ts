@@ -13,6 +13,8 @@ import type { SearchTerm, TermKind } from './people.js';
 import { likeScan } from './scan-query.js';
 
 export const PAGE = 50;
+/** Loket's list limit (`customerUsers.searchLimit`'s default): its count stops here, the scan's never does. */
+export const CAP = 1000;
 
 interface QueryEvent {
   __knexQueryUid: string;
@@ -30,12 +32,14 @@ export interface TimedSearch {
   /** Milliseconds of the page query and of the count query. */
   rowsMs: number;
   countMs: number;
+  /** Matches counted: Loket's up to CAP (then `capped`), the scan's all of them. */
   total: number;
+  capped: boolean;
   statements: Statement[];
 }
 
 /** Times every statement knex sends while `work` runs; one search at a time, so the order is theirs. */
-async function timed(knex: Knex, work: () => Promise<number>): Promise<{ ms: number[]; total: number; statements: Statement[] }> {
+async function timed(knex: Knex, work: () => Promise<Counted>): Promise<{ ms: number[]; counted: Counted; statements: Statement[] }> {
   const started = new Map<string, number>();
   const ms: number[] = [];
   const statements: Statement[] = [];
@@ -50,30 +54,38 @@ async function timed(knex: Knex, work: () => Promise<number>): Promise<{ ms: num
   knex.on('query', onQuery);
   knex.on('query-response', onResponse);
   try {
-    const total = await work();
-    return { ms, total, statements };
+    const counted = await work();
+    return { ms, counted, statements };
   } finally {
     knex.removeListener('query', onQuery);
     knex.removeListener('query-response', onResponse);
   }
 }
 
+interface Counted {
+  total: number;
+  capped: boolean;
+}
+
 export function sqlSides(knex: Knex, tables: TableNames) {
   const store = createCustomerUserStore(knex, tables);
   const scan = likeScan(knex, tables.customer_users);
-  const pair = async (term: SearchTerm, work: () => Promise<number>): Promise<TimedSearch> => {
-    const { ms, total, statements } = await timed(knex, work);
+  const pair = async (term: SearchTerm, work: () => Promise<Counted>): Promise<TimedSearch> => {
+    const { ms, counted, statements } = await timed(knex, work);
     if (ms.length !== 2) throw new Error(`expected a page query and a count, saw ${ms.length} statements for ${JSON.stringify(term.term)}`);
-    return { term, rowsMs: ms[0]!, countMs: ms[1]!, total, statements };
+    return { term, rowsMs: ms[0]!, countMs: ms[1]!, ...counted, statements };
   };
   return {
-    /** Exactly the statements Loket's database backend sends for an unscoped search (an admin's). */
+    /** Exactly the statements Loket's database backend sends for an unscoped search (an admin's), with the API's default cap. */
     prefix: (term: SearchTerm) =>
-      pair(term, async () => (await store.search({ words: parseSearch(term.term), scope: null, source: 'db', limit: PAGE, offset: 0, cap: 1000 })).total),
+      pair(term, async () => {
+        const { total, capped } = await store.search({ words: parseSearch(term.term), scope: null, source: 'db', limit: PAGE, offset: 0, cap: CAP });
+        return { total, capped };
+      }),
     scan: (term: SearchTerm) =>
       pair(term, async () => {
         await scan.rows(term.term, PAGE);
-        return scan.count(term.term);
+        return { total: await scan.count(term.term), capped: false };
       }),
   };
 }
