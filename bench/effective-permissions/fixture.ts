@@ -66,7 +66,7 @@ export function makePlan(tag: string): Plan {
   };
 }
 
-/** The pure computation's inputs for the plan's user, shaped as plugin/access/assignments.ts builds them. */
+/** The pure computation's inputs for the plan's user, shaped as plugin/access/effective-inputs.ts builds them. */
 export function inputsOf(plan: Plan): PermissionInputs {
   const held = new Set([...plan.userGrants, ...plan.customerGrants.flatMap((c) => c.grants), ...plan.defaultGrants.flatMap((d) => d.grants)].map((g) => g.group));
   return {
