@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { VALIDITIES } from '../../agents/schema.js';
 
-/** Admin-chosen names: any printable text (screens escape it), no control characters. */
+/** Admin-chosen names: printable text of every kind (screens escape it), no control characters. */
 export const groupNameSchema = z.string().trim().min(1).max(100).regex(/^[^\p{C}]+$/u, 'no control characters');
 
 /** `Parent::Child::Leaf`: segments of printable text joined by `::`, at most 10 deep. */
