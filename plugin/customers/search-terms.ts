@@ -21,6 +21,7 @@ export function normaliseForSearch(value: string): string {
 }
 
 const BOUNDARY = /[\s@._,;:/()'"+-]+/g;
+const EDGE_PUNCTUATION = /^['"(),;:]+|['"(),;:]+$/g;
 
 export function termsFor(value: string | number | null | undefined): string[] {
   if (value === null || value === undefined) return [];
@@ -51,7 +52,9 @@ export function parseSearch(query: string | undefined | null): WordMatch[] {
   if (!query) return [];
   const words = normaliseForSearch(query)
     .split(' ')
-    .map((w) => w.replace(/\*+/g, '*').slice(0, MAX_TERM_LENGTH))
+    // Quotes and brackets at a word's edge are word boundaries in the index ("in 't Veld" is indexed
+    // as "… t veld"), so they cannot start a term: drop them, as the index did. `%` and `_` stay literal.
+    .map((w) => w.replace(EDGE_PUNCTUATION, '').replace(/\*+/g, '*').slice(0, MAX_TERM_LENGTH))
     .filter((w) => w !== '' && w !== '*')
     .slice(0, MAX_QUERY_WORDS);
   return words.map((typed): WordMatch => {

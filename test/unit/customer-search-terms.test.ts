@@ -25,6 +25,9 @@ describe('customer-user search language', () => {
     expect(parseSearch('a_b*c')).to.deep.equal([{ kind: 'prefix', prefix: 'a_b', likePattern: 'a\\_b%c%' }]);
     expect(parseSearch('*%*')).to.deep.equal([{ kind: 'contains', likePattern: '%\\%%' }]);
     expect(parseSearch('*')).to.deep.equal([]);
+    expect(parseSearch("in 't")).to.deep.equal([{ kind: 'prefix', prefix: 'in', likePattern: null }, { kind: 'prefix', prefix: 't', likePattern: null }]);
+    expect(termsFor("in 't Veld")).to.include('t veld');
+    expect(parseSearch('(acme),')).to.deep.equal([{ kind: 'prefix', prefix: 'acme', likePattern: null }]);
     expect(parseSearch('  ')).to.deep.equal([]);
     expect(parseSearch('a b c d e f g')).to.have.length(5);
   });
