@@ -21,9 +21,7 @@
  * MariaDB: BENCH_DATABASE_URL (mysql://root@127.0.0.1:3306/test); tables get a random prefix and are dropped
  * afterwards.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { cpus, loadavg, release, totalmem } from 'node:os';
+import { loadAverage, machineFacts as sharedMachineFacts } from './lib/machine.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -79,25 +77,9 @@ const out = (text: string) => process.stdout.write(`${text}\n`);
 // ---------------------------------------------------------------------------------------------------------
 // Machine facts
 
-const loadAverage = (): string => loadavg().map((n) => n.toFixed(2)).join(' / ');
-
 function machineFacts(): string[] {
-  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
-  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? '?';
-  let nproc = String(cpus().length);
-  let date = new Date().toUTCString();
-  try {
-    nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
-    date = execFileSync('date', ['-u'], { encoding: 'utf8' }).trim();
-  } catch {
-    // Not on a system with coreutils: the Node figures above stand.
-  }
   return [
-    `- Date: ${date}`,
-    `- CPU: ${model}, nproc ${nproc}`,
-    `- RAM: ${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
-    `- Node ${process.version}, Linux ${release()}`,
-    `- Load average when the bench started (1/5/15 min): ${loadAverage()}`,
+    ...sharedMachineFacts(),
     `- Settings: ${settings.duration} s per run, ${settings.connections} connections, ${settings.rounds} measured rounds per scenario, ${settings.warmup} s warm-up per scenario; a run during which other processes and steal took over ${settings.maxNoise} % of the CPU is repeated, at most ${settings.retries} times`,
   ];
 }
