@@ -52,9 +52,9 @@ export function buildApp(c: Container): Express {
   app.use((req, res, next) => (isHeaderAuthenticatedApi(req) ? next() : cookieAuth(req, res, next)));
   // Upload forms are multipart: their body (and so their `_csrf` field) is read before the CSRF check.
   app.use(uploadParsers());
-  const csrf = createCsrf();
+  const csrf = createCsrf(config.session.cookieName);
   app.use(csrf.protect);
-  app.use(actorLocals(csrf.tokenFor));
+  app.use(actorLocals(csrf.tokenFor, config.session.cookieName));
 
   app.use('/api/v1', apiRoutes(c, VERSION));
   app.use(pageRoutes(c));

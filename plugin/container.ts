@@ -33,6 +33,16 @@ import { createAssignmentService } from './access/assignments.js';
 import { createCatalogueStore } from './access/catalogue/store.js';
 import { createCatalogueService, createGroupService } from './access/groups/service.js';
 import { createGroupStore } from './access/groups/store.js';
+import { createArticleService } from './faq/article-service.js';
+import { createArticleStore } from './faq/article-store.js';
+import { createCategoryService } from './faq/category-service.js';
+import { createCategoryStore } from './faq/category-store.js';
+import { createFeedbackStore } from './faq/feedback-store.js';
+import { createMarkdownRenderer } from './faq/markdown/renderer.js';
+import { createReaderService } from './faq/reader-service.js';
+import { createReadingStore } from './faq/reading-store.js';
+import { createViewCounter } from './faq/view-counter.js';
+import { createKbService } from './faq/kb/service.js';
 
 /** The composition root: the one place that builds knex, stores, services and strategies. */
 export function createContainer(config: LoketConfig, logger: Logger) {
@@ -109,6 +119,37 @@ export function createContainer(config: LoketConfig, logger: Logger) {
   const actors = createActorResolver({ agents, customerUsers, customerLogin: customerAccounts, permissions: assignments });
   const passport = createPassport(actors);
 
+  const markdown = createMarkdownRenderer();
+  const articleStore = createArticleStore(knex, tables);
+  const feedbackStore = createFeedbackStore(knex, tables);
+  const views = createViewCounter((counts) => feedbackStore.addViews(counts), logger);
+  const categoryStore = createCategoryStore(knex, tables);
+  const faqCategories = createCategoryService({ store: categoryStore, groups: groupStore, audit, transaction });
+  const kb = createKbService({ articles: articleStore, categories: categoryStore, groups: groupStore, renderer: markdown, audit, transaction });
+  const readingStore = createReadingStore(knex, tables, dialect);
+  const faqArticles = createArticleService({
+    store: articleStore,
+    reading: readingStore,
+    categories: faqCategories,
+    renderer: markdown,
+    lookups: {
+      existingCustomerIds: async (ids) => (await customerStore.findMany(ids)).map((c) => c.customerId),
+      serviceIds: async (names, tx) => new Map((await catalogueStore.services.findManyByName(names, tx)).map((s) => [s.name, s.id])),
+    },
+    audit,
+    transaction,
+  });
+  const faqReader = createReaderService({
+    reading: readingStore,
+    articles: articleStore,
+    feedback: feedbackStore,
+    categories: faqCategories,
+    views,
+    transaction,
+    dialect,
+    fallbackLanguage: config.i18n.defaultLanguage,
+  });
+
   return {
     config,
     logger,
@@ -116,7 +157,7 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     dialect,
     tables,
     databaseLabel,
-    services: { audit, agents, apiTokens, actors, customers, customerUsers, customerAccounts, backends, customerCsv, groups, catalogue, assignments },
+    services: { audit, agents, apiTokens, actors, customers, customerUsers, customerAccounts, backends, customerCsv, groups, catalogue, assignments, faqCategories, faqArticles, faqReader, faqViews: views, kb },
     passport,
     sessionStore,
     translator,
@@ -137,6 +178,8 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     ping: () => pingDatabase(knex),
 
     async close(): Promise<void> {
+      await views.close();
+      await markdown.close();
       sessionStore.close();
       mailer.close();
       await knex.destroy();

@@ -25,16 +25,22 @@ export type Capability =
   | 'group.manage'
   | 'service.read'
   | 'service.manage'
-  | 'assignment.manage';
+  | 'assignment.manage'
+  | 'faq.read-internal'
+  | 'faq.write'
+  | 'faq.approve'
+  | 'faq.category.manage';
 
 const GRANTS: Record<Role, readonly Capability[]> = {
   admin: [
     'agent.use', 'admin.use', 'api-token.own', 'api-token.manage', 'agent-account.manage', 'audit.read',
     'customer.read', 'customer.manage', 'customer-user.read', 'customer-user.manage', 'customer-user.anonymise',
     'field-map.manage', 'group.read', 'group.manage', 'service.read', 'service.manage', 'assignment.manage',
+    'faq.read-internal', 'faq.write', 'faq.approve', 'faq.category.manage',
   ],
   // Agents read customers and their users; changing them is an admin's (or a delegated form's) job.
-  agent: ['agent.use', 'api-token.own', 'customer.read', 'customer-user.read', 'group.read', 'service.read'],
+  // Agents write the FAQ and approve each other's articles (never their own: see faq-access.ts).
+  agent: ['agent.use', 'api-token.own', 'customer.read', 'customer-user.read', 'group.read', 'service.read', 'faq.read-internal', 'faq.write', 'faq.approve'],
   customer: ['portal.use', 'profile.own'],
   // Key users read their own customers' users (scoped below); they change them through delegated forms.
   'key-user': ['portal.use', 'profile.own', 'customer.read', 'customer-user.read'],
@@ -67,7 +73,7 @@ export function homePathFor(actor: Actor): '/admin' | '/agent' | '/portal' {
 export type CustomerScope = { kind: 'all' } | { kind: 'customers'; customerIds: string[] };
 
 /** Tenant of the request: the organisation the person works in right now (a delegation changes it). */
-const workingCustomerIds = (actor: Actor): string[] =>
+export const workingCustomerIds = (actor: Actor): string[] =>
   actor.effectiveCustomerId !== null && actor.effectiveCustomerId !== actor.customerId
     ? [actor.effectiveCustomerId]
     : actor.customerIds;

@@ -41,3 +41,23 @@ export function loginThrottle(perAccount: Rule, perIp: Rule): RequestHandler[] {
     }),
   ];
 }
+
+/**
+ * Wrong current passwords per signed-in person: a stolen session must not become a way to guess the
+ * current password without limit. Counted per principal; only refusals of the current password (422)
+ * count, not typing mistakes in the new one.
+ */
+export function passwordChangeThrottle(rule: Rule = { limit: 5, windowMinutes: 15 }): RequestHandler {
+  return rateLimit({
+    windowMs: rule.windowMinutes * 60_000,
+    limit: rule.limit,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 422,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => (req.user ? `change:${req.user.principal.type}:${req.user.principal.id}` : `change-ip:${ipKeyGenerator(req.ip ?? '0.0.0.0')}`),
+    handler: () => {
+      throw tooManyRequests('Too many failed attempts to change the password. Wait a few minutes and try again.');
+    },
+  });
+}

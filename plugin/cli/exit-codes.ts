@@ -11,6 +11,7 @@
  * | 5    | config      | Configuration invalid (LOKET_CONFIG, DATABASE_URL, …) or database unreachable.  |
  * | 6    | refused     | Refused on purpose, e.g. `seed --demo` with NODE_ENV=production, a token for a disabled account. |
  * | 7    | integrity   | `audit verify` found the audit hash chain broken.                               |
+ * | 8    | partial     | Done for the valid entries; some were invalid and left out (`kb import` lists them). |
  */
 export const ExitCode = {
   ok: 0,
@@ -21,6 +22,7 @@ export const ExitCode = {
   config: 5,
   refused: 6,
   integrity: 7,
+  partial: 8,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -11,6 +11,7 @@ import { REDACT_PATHS } from '../log.js';
 import { buildLoket, type LoketInternals } from '../loket.js';
 import { packageRoot } from '../paths.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerKbCommands } from './commands/kb.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerSeedCommand } from './commands/seed.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -177,6 +178,7 @@ Exit codes: 0 ok, 1 unexpected failure, 2 usage or invalid input, 3 already exis
   registerUserCommands(program, ctx);
   registerTokenCommands(program, ctx);
   registerAuditCommands(program, ctx);
+  registerKbCommands(program, ctx);
   return program;
 }
 

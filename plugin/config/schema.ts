@@ -36,7 +36,8 @@ export const loketOptionsSchema = z.object({
   security: z
     .object({
       trustProxy: z.union([z.boolean(), z.number().int().nonnegative(), z.string()]).default(false),
-      bodyLimit: z.string().regex(/^\d+(kb|mb)$/).default('100kb'),
+      // An FAQ article may hold 100,000 characters; sent as a URL-encoded form that approaches 1 MB.
+      bodyLimit: z.string().regex(/^\d+(kb|mb)$/).default('1mb'),
       loginThrottlePerAccount: throttleRule(5, 15),
       loginThrottlePerIp: throttleRule(30, 15),
     })

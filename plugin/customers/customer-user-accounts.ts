@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import { principalKey, type Actor } from '../access/actor.js';
 import { requireCapability } from '../access/policy.js';
 import type { AuditService, AuditSubject } from '../audit/service.js';
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verifyPassword } from '../auth/passwords.js';
 import type { RunInTransaction } from '../db/transaction.js';
 import { toDbTime } from '../db/values.js';
-import { notFound, ruleViolation, validationError } from '../errors.js';
+import { forbidden, notFound, ruleViolation, validationError } from '../errors.js';
 import { isLanguage, type Translator } from '../i18n/index.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { Logger } from 'pino';
@@ -19,6 +20,17 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 /** 32 random bytes (256 bits), URL-safe; only its hash is stored. */
 const newToken = () => randomBytes(32).toString('base64url');
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+/** What a new password must be wherever customer users choose one themselves (set-password link, own profile). */
+export const newPasswordSchema = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`)
+  .max(MAX_PASSWORD_LENGTH, `The password may have at most ${MAX_PASSWORD_LENGTH} characters.`);
+
+function requireNewPassword(password: string): void {
+  const issue = newPasswordSchema.safeParse(password).error?.issues[0];
+  if (issue) throw validationError(issue.message, 'password');
+}
 
 export type PasswordLinkOutcome = { sent: true } | { sent: false; reason: 'no-base-url' | 'mail-off' | 'mail-failed' };
 
@@ -114,9 +126,7 @@ export function createCustomerUserAccounts(deps: AccountDeps) {
 
     /** Uses the link once: sets the password, ends the user's other sessions. */
     async setPasswordWithLink(token: string, password: string): Promise<CustomerUserRecord> {
-      if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
-        throw validationError(`password: between ${MIN_PASSWORD_LENGTH} and ${MAX_PASSWORD_LENGTH} characters`, 'password');
-      }
+      requireNewPassword(password);
       const invalidLink = () => ruleViolation('This link has expired or was already used. Ask for a new one.', 'token', 'invalid_link');
       if (!TOKEN_SHAPE.test(token)) throw invalidLink();
       const hash = await hashPassword(password);
@@ -131,6 +141,38 @@ export function createCustomerUserAccounts(deps: AccountDeps) {
       const record = (await deps.db.findById(user.id))!;
       await deps.audit.record(passwordLinkSubject(record), { action: 'customer-user.password-set', objectType: 'customer-user', objectId: record.login });
       return record;
+    },
+
+    /** Whether Loket keeps this person's password (a directory user changes it in the directory). */
+    hasOwnPassword: (user: CustomerUserRecord): boolean => user.backend === deps.db.key && user.hasPassword,
+
+    /**
+     * A signed-in customer user replaces their own password, proving the current one. Every session of
+     * theirs ends, so one someone else holds does too; the route gives the asking session a new id.
+     */
+    async changeOwnPassword(actor: Actor, current: string, next: string, subject: AuditSubject): Promise<void> {
+      requireCapability(actor, 'profile.own');
+      if (actor.principal.type !== 'customer-user') throw forbidden();
+      const stored = await deps.store.findById(actor.principal.id);
+      if (stored?.validity !== 'valid') throw forbidden();
+      if (stored.source !== deps.db.key || !stored.hasPassword) {
+        throw ruleViolation('Your password is managed by your organisation.', undefined, 'password_managed_elsewhere');
+      }
+      requireNewPassword(next);
+      const accepted = current.length <= MAX_PASSWORD_LENGTH && (await verifyPassword(await deps.store.passwordHashOf(stored.id), current));
+      if (!accepted) {
+        deps.logger.info({ login: actor.login }, 'password change refused: current password not accepted');
+        throw ruleViolation('The current password is not accepted.', 'current', 'wrong_password');
+      }
+      if (next === current) throw ruleViolation('The new password must differ from the current one.', 'password', 'same_password');
+      const hash = await hashPassword(next);
+      await deps.transaction(async (tx) => {
+        await deps.store.setPasswordHash(stored.id, hash, tx);
+        // A link mailed earlier would otherwise still set a password behind the person's back.
+        await deps.tokens.retireOpen(stored.id, 'set-password', tx);
+        await deps.audit.record(subject, { action: 'customer-user.password-change', objectType: 'customer-user', objectId: actor.login }, tx);
+      });
+      await deps.endSessions(principalKey(actor.principal));
     },
 
     /**

@@ -25,6 +25,14 @@ export const TABLES = [
   'customer_services',
   'group_services',
   'default_services',
+  'faq_categories',
+  'faq_articles',
+  'faq_article_customers',
+  'faq_article_services',
+  'faq_versions',
+  'faq_stats',
+  'faq_votes',
+  'faq_gaps',
 ] as const;
 
 export type TableKey = (typeof TABLES)[number];

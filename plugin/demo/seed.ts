@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { AuditSubject } from '../audit/service.js';
 import type { Container } from '../container.js';
 import { seedDemoCustomers } from './customers.js';
+import { seedDemoFaq } from './faq.js';
 
 export interface DemoCredential {
   role: string;
@@ -33,6 +34,7 @@ export async function seedDemo(c: Container): Promise<DemoCredential[] | null> {
     credentials.push({ role: demo.role, login: created.agent.login, password: created.generatedPassword ?? '' });
   }
   credentials.push(...(await seedDemoCustomers(c, DEMO_SUBJECT, adminId)));
+  await seedDemoFaq(c, DEMO_SUBJECT);
   return credentials;
 }
 

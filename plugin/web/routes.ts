@@ -11,11 +11,14 @@ import type { Container } from '../container.js';
 import { backendsApi, backendsOperations } from '../customers/backends-api.js';
 import { customerUsersApi, customerUsersOperations } from '../customers/customer-users-api.js';
 import { customersApi, customersOperations } from '../customers/customers-api.js';
-import { profileApi, profileOperations } from '../customers/profile-api.js';
+import { ownPasswordApi, profileApi, profileOperations } from '../customers/profile-api.js';
 import { customerCsvApi, customerCsvOperations } from '../customers/csv/csv-api.js';
 import { csvUploadParser, customerCsvPages } from '../customers/csv/csv-pages.js';
 import { customerScreens } from '../customers/pages/index.js';
+import { faqReaderPages } from '../faq/pages/reader-pages.js';
 import { notFound } from '../errors.js';
+import { faqApi, faqOperations } from '../faq/api/index.js';
+import { faqEditorPages } from '../faq/pages/editor-pages.js';
 import { homeRoutes } from './controllers/home.js';
 import { passwordPages } from '../customers/password-pages.js';
 import { languageRoutes } from './controllers/language.js';
@@ -40,6 +43,8 @@ export function pageRoutes(c: Container): Router {
   router.use(customerCsvPages({ csv: c.services.customerCsv, logger: c.logger }));
   router.use(passwordPages({ accounts: c.services.customerAccounts, config: c.config }));
   router.use(homeRoutes({ agents }));
+  router.use(faqEditorPages({ faqArticles: c.services.faqArticles, faqReader: c.services.faqReader, faqCategories: c.services.faqCategories, catalogue: c.services.catalogue, groups: c.services.groups }));
+  router.use(faqReaderPages({ faqReader: c.services.faqReader, faqArticles: c.services.faqArticles, faqCategories: c.services.faqCategories, config: c.config }));
   router.use(agentAdminRoutes({ agents }));
   router.use(tokenRoutes({ apiTokens, agents }));
   router.use(auditAdminRoutes({ audit }));
@@ -59,7 +64,7 @@ export function uploadParsers(): Router {
 
 export function apiRoutes(c: Container, version: string): Router {
   const router = Router();
-  const document = buildOpenApiDocument([openApiOperation, ...meOperations, ...auditOperations, ...customersOperations, ...customerUsersOperations(c.config.customerUsers.searchLimit), ...backendsOperations, ...profileOperations, ...customerCsvOperations, ...accessOperations], version);
+  const document = buildOpenApiDocument([openApiOperation, ...meOperations, ...auditOperations, ...customersOperations, ...customerUsersOperations(c.config.customerUsers.searchLimit), ...backendsOperations, ...profileOperations, ...customerCsvOperations, ...accessOperations, ...faqOperations], version);
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
@@ -67,11 +72,13 @@ export function apiRoutes(c: Container, version: string): Router {
   router.use(meApi());
   router.use(auditApi({ audit: c.services.audit }));
   router.use(profileApi({ customerUsers: c.services.customerUsers }));
+  router.use(ownPasswordApi({ accounts: c.services.customerAccounts }));
   router.use(customersApi({ customers: c.services.customers, customerUsers: c.services.customerUsers }));
   router.use(customerUsersApi({ customerUsers: c.services.customerUsers, accounts: c.services.customerAccounts, config: c.config, logger: c.logger }));
   router.use(backendsApi({ backends: c.services.backends }));
   router.use(customerCsvApi({ csv: c.services.customerCsv, logger: c.logger }));
   router.use(accessApi({ groups: c.services.groups, catalogue: c.services.catalogue, assignments: c.services.assignments }));
+  router.use(faqApi({ faqCategories: c.services.faqCategories, faqArticles: c.services.faqArticles, faqReader: c.services.faqReader }));
   router.use(() => {
     throw notFound('No such API endpoint.');
   });

@@ -105,7 +105,7 @@ describe('API v1: authentication, errors and the OpenAPI document', () => {
       .post('/api/v1/me')
       .set('Authorization', `Bearer ${token}`)
       .set('Content-Type', 'application/json')
-      .send(JSON.stringify({ filler: 'x'.repeat(200_000) }));
+      .send(JSON.stringify({ filler: 'x'.repeat(2_000_000) }));
     expect(big.status).to.equal(413);
     expect(big.body.error.code).to.equal('payload_too_large');
     const broken = await request(app.url)

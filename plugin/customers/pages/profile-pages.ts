@@ -1,3 +1,4 @@
+import { passwordChangeThrottle } from '../../auth/login-throttle.js';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Actor } from '../../access/actor.js';
@@ -7,10 +8,12 @@ import { currentActor, loketBase, pageRequires } from '../../web/middleware/guar
 import { parseInput } from '../../web/validate.js';
 import type { CustomerUserRecord } from '../backends/backend.js';
 import { detailRows, type FieldMap, type FieldMapRow } from '../field-map.js';
+import { renewSession } from '../renew-session.js';
 import type { CustomerScreenDeps } from './deps.js';
 import { describeRefusal, describeRelationField, formRefusal, translatorOf, type FormProblem } from './form-errors.js';
 import { formText, noticeFrom, withNotice } from './form-values.js';
 import { cellOf, describeMapField, fieldView, labelOf, textOf } from './map-fields.js';
+import { describePasswordRefusal, passwordChangeForm, passwordFields, passwordMismatch, passwordNotices } from './password-change-form.js';
 
 /** Identity fields: who the person is and where they belong is the admin's to change, not theirs. */
 const IDENTITY = new Set(['login', 'email', 'customerId']);
@@ -21,6 +24,8 @@ const profileForm = z.record(z.string(), formText());
 interface ProfileState {
   values?: Record<string, string>;
   problem?: FormProblem | null;
+  /** A refused password change: a separate form, so its fields never clash with map keys. */
+  passwordProblem?: FormProblem | null;
   status?: number;
 }
 
@@ -34,6 +39,7 @@ export function profilePages(deps: CustomerScreenDeps): Router {
     const rows = detailRows(map);
     const values = state.values ?? Object.fromEntries(rows.map((row) => [row.key, textOf(user.fields[row.key])]));
     const problem = state.problem ?? null;
+    const passwordProblem = state.passwordProblem ?? null;
     res.status(state.status ?? 200).render('customers/profile', {
       fields: rows
         .filter(editable)
@@ -42,8 +48,10 @@ export function profilePages(deps: CustomerScreenDeps): Router {
       language: state.values?.language ?? user.language ?? '',
       languageError: problem?.field === 'language' ? problem.message : null,
       version: user.version,
-      problem,
-      notice: state.status ? null : noticeFrom(req, t),
+      problem: problem ?? passwordProblem,
+      // People whose directory keeps their password get no password section (FAQ "Change your password").
+      password: deps.accounts.hasOwnPassword(user) ? { fields: passwordFields(t, passwordProblem) } : null,
+      notice: state.status ? null : (noticeFrom(req, t) ?? passwordNotices.from(req, t)),
     });
   }
 
@@ -88,6 +96,28 @@ export function profilePages(deps: CustomerScreenDeps): Router {
         status: refusal.status,
       });
     }
+  });
+
+  router.post('/portal/profile/password', passwordChangeThrottle(), async (req, res) => {
+    const actor = currentActor(req);
+    const input = parseInput(passwordChangeForm, req.body);
+    const t = translatorOf(res);
+    const refuse = async (passwordProblem: FormProblem, status: number) =>
+      render(req, res, await ownRecord(actor), await deps.customerUsers.fieldMap(), { passwordProblem, status });
+    if (input.password !== input.confirm) {
+      await refuse(passwordMismatch(t), 400);
+      return;
+    }
+    try {
+      await deps.accounts.changeOwnPassword(actor, input.current, input.password, auditSubjectOf(actor, req.ip ?? null));
+    } catch (err) {
+      const refusal = formRefusal(err);
+      if (!refusal) throw err;
+      await refuse(describePasswordRefusal(refusal, t, input.password), refusal.status);
+      return;
+    }
+    await renewSession(req, actor);
+    res.redirect(303, passwordNotices.path(`${loketBase(res)}/portal/profile`, 'passwordChanged'));
   });
 
   return router;

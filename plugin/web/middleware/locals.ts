@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { parse as parseCookies } from 'cookie';
 import { can, type Capability } from '../../access/policy.js';
 import { LANGUAGE_COOKIE, LANGUAGES, type Translator } from '../../i18n/index.js';
+import { pageNeedsToken } from './sessionless.js';
 
 /** Language and mount path first: even an error before the session can render a translated page. */
 export function languageLocals(translator: Translator): RequestHandler {
@@ -21,12 +22,12 @@ export function languageLocals(translator: Translator): RequestHandler {
 }
 
 /** Who is signed in and the page's CSRF token, once the session and passport have run. */
-export function actorLocals(tokenFor: (req: Parameters<RequestHandler>[0]) => string): RequestHandler {
+export function actorLocals(tokenFor: (req: Parameters<RequestHandler>[0]) => string, cookieName: string): RequestHandler {
   return (req, res, next) => {
     const actor = req.user ?? null;
     res.locals.actor = actor;
     res.locals.can = (capability: Capability) => can(actor, capability);
-    res.locals.csrfToken = tokenFor(req);
+    res.locals.csrfToken = pageNeedsToken(req, cookieName) ? tokenFor(req) : '';
     res.locals.currentPath = req.path;
     next();
   };

@@ -1,0 +1,152 @@
+import type { Knex } from 'knex';
+import type { FaqAudience } from '../access/faq-access.js';
+import { fullTextMatches } from '../db/fulltext.js';
+import type { Dialect } from '../db/knex-factory.js';
+import { rowsOf } from '../db/rows.js';
+import type { TableNames } from '../db/tables.js';
+import { toCount } from '../db/values.js';
+import { faqArticleIndex } from './search-index.js';
+import type { ArticleHit, ArticleState, FaqLanguage, Visibility } from './schema.js';
+
+export interface ReadQuery {
+  audience: FaqAudience;
+  languages?: readonly string[] | undefined;
+  categoryIds?: readonly number[] | undefined;
+  /** Staff choose states; everyone else reads published articles only, whatever they ask. */
+  states?: readonly ArticleState[] | undefined;
+  visibility?: Visibility | undefined;
+  limit: number;
+  offset?: number;
+}
+
+interface HitRow {
+  id: number;
+  slug: string;
+  language: string;
+  category_id: number;
+  title: string;
+  summary: string;
+  visibility: string;
+  state: string;
+  updated_at: string;
+  updated_by_name: string;
+  submitted_by_name: string | null;
+  submitted_at: string | null;
+  views: number | null;
+  score?: number;
+  body_text?: string;
+}
+
+const toHit = (r: HitRow): ArticleHit => ({
+  id: Number(r.id),
+  slug: r.slug,
+  language: r.language as FaqLanguage,
+  categoryId: Number(r.category_id),
+  title: r.title,
+  summary: r.summary,
+  visibility: r.visibility as Visibility,
+  state: r.state as ArticleState,
+  updatedAt: r.updated_at,
+  updatedByName: r.updated_by_name,
+  submittedByName: r.submitted_by_name,
+  submittedAt: r.submitted_at,
+  views: Number(r.views ?? 0),
+  ...(r.score === undefined ? {} : { score: Number(r.score) }),
+  ...(r.body_text === undefined ? {} : { bodyText: r.body_text }),
+});
+
+const HIT_COLUMNS = ['a.id', 'a.slug', 'a.language', 'a.category_id', 'a.title', 'a.summary', 'a.visibility', 'a.state', 'a.updated_at', 'a.updated_by_name', 'a.submitted_by_name', 'a.submitted_at', 's.views'];
+const NONE = -1;
+
+export type ListOrder = 'title' | 'views' | 'updated' | 'submitted';
+const ORDERS: Record<ListOrder, { column: string; order?: 'asc' | 'desc' }[]> = {
+  title: [{ column: 'a.title' }, { column: 'a.id' }],
+  views: [{ column: 's.views', order: 'desc' }, { column: 'a.id' }],
+  updated: [{ column: 'a.updated_at', order: 'desc' }, { column: 'a.id', order: 'desc' }],
+  submitted: [{ column: 'a.submitted_at' }, { column: 'a.id' }],
+};
+
+/** The `n` of a `count({ n: '*' })` query, as a number on both drivers. */
+const countOf = async (query: Knex.QueryBuilder): Promise<number> => toCount((await rowsOf<{ n: unknown }>(query))[0]?.n);
+
+/**
+ * Lists and full-text search over articles, always through the reader's audience as one SQL
+ * condition, so limits, counts and ranking only ever see articles the reader may read.
+ */
+export function createReadingStore(knex: Knex, tables: TableNames, dialect: Dialect) {
+  const index = faqArticleIndex(tables);
+
+  function restrict(q: Knex.QueryBuilder, query: Omit<ReadQuery, 'limit' | 'offset'>): Knex.QueryBuilder {
+    const { audience } = query;
+    if (audience.kind === 'staff') {
+      if (query.states?.length) void q.whereIn('a.state', query.states);
+    } else {
+      void q.where('a.state', 'published').where((who) => {
+        void who.where((pub) => void pub.where('a.visibility', 'public').whereIn('a.category_id', audience.publicCategoryIds.length ? audience.publicCategoryIds : [NONE]));
+        if (audience.customerCategoryIds.length) {
+          void who.orWhere((cust) => {
+            void cust
+              .where('a.visibility', 'customer')
+              .whereIn('a.category_id', audience.customerCategoryIds)
+              .where((lim) => {
+                void lim.where('a.limited', 0);
+                if (audience.customerIds.length) {
+                  void lim.orWhereExists(
+                    knex(tables.faq_article_customers).whereRaw('?? = ??', ['article_id', 'a.id']).whereIn('customer_id', audience.customerIds).select(knex.raw('1')),
+                  );
+                }
+              });
+          });
+        }
+      });
+    }
+    if (query.languages?.length) void q.whereIn('a.language', query.languages);
+    if (query.categoryIds) void q.whereIn('a.category_id', query.categoryIds.length ? query.categoryIds : [NONE]);
+    if (query.visibility) void q.where('a.visibility', query.visibility);
+    return q;
+  }
+
+  const base = () => knex(`${tables.faq_articles} as a`).leftJoin(`${tables.faq_stats} as s`, 's.article_id', 'a.id');
+
+  return {
+    async list(query: ReadQuery, order: ListOrder): Promise<{ items: ArticleHit[]; total: number }> {
+      const orderBy = ORDERS[order];
+      const [rows, total] = await Promise.all([
+        rowsOf<HitRow>(restrict(base(), query).select(HIT_COLUMNS).orderBy(orderBy).limit(query.limit).offset(query.offset ?? 0)),
+        countOf(restrict(knex(`${tables.faq_articles} as a`), query).count({ n: '*' })),
+      ]);
+      return { items: rows.map(toHit), total };
+    },
+
+    /** Visible published articles per category, for category pages and the tree. */
+    async countByCategory(query: Omit<ReadQuery, 'limit' | 'offset'>): Promise<Map<number, number>> {
+      const rows = await rowsOf<{ category_id: number; n: unknown }>(restrict(knex(`${tables.faq_articles} as a`), query).groupBy('a.category_id').select('a.category_id', knex.raw('count(*) as n')));
+      return new Map(rows.map((r) => [Number(r.category_id), toCount(r.n)]));
+    },
+
+    /**
+     * Full-text search: at most `cap` candidates from the engine (bounded work whatever the words),
+     * filtered by the audience, ranked by score. `capped` says the candidates were cut off.
+     */
+    async search(query: ReadQuery, match: string, cap: number, withBody: boolean): Promise<{ items: ArticleHit[]; total: number; capped: boolean }> {
+      const hits = knex.raw('(?) as h', [fullTextMatches(knex, dialect, index, match, cap)]);
+      const joined = () => restrict(knex.from(hits).join(`${tables.faq_articles} as a`, 'a.id', 'h.id').leftJoin(`${tables.faq_stats} as s`, 's.article_id', 'a.id'), query);
+      const columns = [...HIT_COLUMNS, 'h.score', ...(withBody ? ['a.body_text'] : [])];
+      const [rows, total, candidates] = await Promise.all([
+        rowsOf<HitRow>(joined().select(columns).orderBy([{ column: 'h.score', order: 'desc' }, { column: 'a.id' }]).limit(query.limit).offset(query.offset ?? 0)),
+        countOf(joined().count({ n: '*' })),
+        countOf(knex.from(knex.raw('(?) as h', [fullTextMatches(knex, dialect, index, match, cap)])).count({ n: '*' })),
+      ]);
+      return { items: rows.map(toHit), total, capped: candidates >= cap };
+    },
+
+    /** The same search without counts: as-you-type suggestions want the first few, fast. */
+    async suggest(query: ReadQuery, match: string, cap: number): Promise<ArticleHit[]> {
+      const hits = knex.raw('(?) as h', [fullTextMatches(knex, dialect, index, match, cap)]);
+      const q = restrict(knex.from(hits).join(`${tables.faq_articles} as a`, 'a.id', 'h.id').leftJoin(`${tables.faq_stats} as s`, 's.article_id', 'a.id'), query);
+      return (await rowsOf<HitRow>(q.select([...HIT_COLUMNS, 'h.score']).orderBy([{ column: 'h.score', order: 'desc' }, { column: 'a.id' }]).limit(query.limit))).map(toHit);
+    },
+  };
+}
+
+export type ReadingStore = ReturnType<typeof createReadingStore>;
