@@ -45,12 +45,16 @@ export async function ensureFullText(knex: Knex, dialect: Dialect, index: FullTe
   );
   const have = new Set(existing.map((r) => r.name));
   // Every word counts (no stopword list): "about", "which" or "will" may be what someone looks for.
-  // The setting is read when an index is built, so it is set on the connection that builds them.
-  await knex.transaction(async (trx) => {
+  // The setting is read when an index is built, so it must be set on the connection that builds them:
+  // a transaction is one connection (a migration runs in one; a nested one would be a savepoint, which
+  // the DDL's implicit commit breaks on MySQL).
+  const build = async (trx: Knex.Transaction) => {
     await trx.raw('set session innodb_ft_enable_stopword = 0');
     if (!have.has(`${name}_first`)) await trx.raw(`alter table \`${table}\` add fulltext index \`${name}_first\` (\`${columns[0]}\`)`);
     if (!have.has(`${name}_all`)) await trx.raw(`alter table \`${table}\` add fulltext index \`${name}_all\` (${columns.map((c) => `\`${c}\``).join(', ')})`);
-  });
+  };
+  if (knex.isTransaction) await build(knex as Knex.Transaction);
+  else await knex.transaction(build);
 }
 
 export async function dropFullText(knex: Knex, dialect: Dialect, index: FullTextIndex): Promise<void> {

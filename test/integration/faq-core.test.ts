@@ -48,6 +48,13 @@ describe('FAQ core: workflow, search, audience', function () {
     expect(accents.items).to.have.length(1);
   });
 
+  it('searches common words too (no stopword list on either engine)', async function () {
+    const word = unique('stop').replace('-', '');
+    await createArticle(app, writer, { category, title: `What to do about ${word}`, body: 'Which one will it be?' }, reviewer);
+    const found = await app.loket.container.services.faqReader.search(null, { q: `about which will ${word}`, limit: 10 });
+    expect(found.items.map((i) => i.title)).to.deep.equal([`What to do about ${word}`]);
+  });
+
   it('never gives an engine error for search syntax characters', async function () {
     const { faqReader } = app.loket.container.services;
     for (const q of ['"', 'foo"', 'NEAR(a b', '*', '+-<>()~', 'a AND', 'OR', '"unbalanced', 'title:x', '@@@', '\\', "'; drop table x; --"]) {

@@ -119,13 +119,18 @@ export function presentCategoryListItem(entry: { category: Category; path: strin
   return staff ? { ...item, group: c.group, comment: c.comment, validity: c.validity, version: c.version } : item;
 }
 
-export const articleListItemSchema = z.object({
+/** What every article listing shows of an article. */
+const articleHitFields = {
   id: z.number().int(),
   slug: z.string(),
   language: z.enum(FAQ_LANGUAGES),
   category: z.string(),
   title: z.string(),
   summary: z.string(),
+};
+
+export const articleListItemSchema = z.object({
+  ...articleHitFields,
   state: z.enum(ARTICLE_STATES),
   visibility: z.enum(VISIBILITIES),
   updatedAt: z.string(),
@@ -213,12 +218,7 @@ export function presentArticle(d: ArticleDetail, staff: boolean, base: string): 
 }
 
 export const searchHitSchema = z.object({
-  id: z.number().int(),
-  slug: z.string(),
-  language: z.enum(FAQ_LANGUAGES),
-  category: z.string(),
-  title: z.string(),
-  summary: z.string(),
+  ...articleHitFields,
   snippet: z.string().describe('Safe HTML: escaped text with <mark> around the words that matched'),
   url: z.string(),
   score: z.number().describe('Relevance; higher is better, comparable within one answer only'),
