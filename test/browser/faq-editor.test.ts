@@ -5,6 +5,7 @@ import { cliSubject } from '../../plugin/audit/service.js';
 import { startTestApp, unique, type TestAccount, type TestApp } from '../helpers/app.js';
 import { browserAvailable, expectAxeClean, launchBrowser, pagePool, signInWithForm } from '../helpers/browser.js';
 import { needComponent } from '../helpers/components.js';
+import { createCustomerUser } from '../helpers/customers.js';
 import { createArticle, createFaqCategory } from '../helpers/faq.js';
 
 describe('FAQ editor in a browser (real Chromium, axe-core)', function () {
@@ -56,7 +57,7 @@ describe('FAQ editor in a browser (real Chromium, axe-core)', function () {
     await page.selectOption('#fe-language', 'en');
     await page.fill('#fe-title', 'Using the VPN at home');
     await page.selectOption('#fe-category', category);
-    await page.selectOption('#fe-visibility', 'public');
+    await page.selectOption('#fe-visibility', 'customer');
     // A marker on the window survives only if the page is not loaded again: the preview comes by script.
     await page.evaluate('window.stillHere = true');
     await page.locator('#fe-body').pressSequentially('# Before you start\n\nInstall the client.', { delay: 5 });
@@ -84,6 +85,18 @@ describe('FAQ editor in a browser (real Chromium, axe-core)', function () {
     expect((await second.locator('#fe-state').textContent())?.trim()).to.equal('Published');
     const id = Number(/\/faq\/manage\/(\d+)/.exec(second.url())![1]);
     expect((await services().faqArticles.detail(admin, id)).article).to.include({ state: 'published', slug, version: 2 });
+
+    // A customer-only article: nobody finds it anonymously; a signed-in customer user does.
+    const visitor = await pages.open();
+    await visitor.goto(`${app!.url}/faq/search?q=${encodeURIComponent('VPN at home')}`);
+    expect(await visitor.getByRole('link', { name: 'Using the VPN at home' }).count()).to.equal(0);
+    const customer = await signedIn(await createCustomerUser(app!, admin));
+    await customer.goto(`${app!.url}/faq`);
+    await customer.getByLabel('What are you looking for?').fill('vpn at home');
+    await Promise.all([customer.waitForURL((url) => url.pathname.endsWith('/faq/search')), customer.getByRole('button', { name: 'Search' }).click()]);
+    await Promise.all([customer.waitForURL((url) => url.pathname.endsWith(`/${slug}`)), customer.getByRole('link', { name: 'Using the VPN at home' }).click()]);
+    expect(await customer.getByRole('heading', { level: 1 }).textContent()).to.equal('Using the VPN at home');
+    expect(await customer.locator('.faq-body h2').first().textContent()).to.equal('Before you start');
   });
 
   it('has no serious or critical axe violations on the list, edit, review, versions, diff and other editor pages', async () => {
