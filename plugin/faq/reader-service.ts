@@ -11,7 +11,7 @@ import type { ArticleStore } from './article-store.js';
 import type { CategoryService, CategoryTree } from './category-service.js';
 import type { ContentGap, FeedbackStore } from './feedback-store.js';
 import type { ReadingStore } from './reading-store.js';
-import { FAQ_LANGUAGES, type ArticleHit, type ArticleState, type Category, type FaqLanguage, type Visibility } from './schema.js';
+import { FAQ_LANGUAGES, type Article, type ArticleHit, type ArticleState, type Category, type FaqLanguage, type Visibility } from './schema.js';
 import { snippet } from './snippet.js';
 import type { ViewCounter } from './view-counter.js';
 
@@ -102,7 +102,38 @@ export function createReaderService(deps: {
     return { items: preferLanguage(page.items, options.language).slice(0, options.limit).map(withCategory(tree)), total: page.total, tree, audience };
   }
 
+  async function firstRows(audience: FaqAudience, tree: CategoryTree, order: 'views' | 'updated' | 'title', options: { language?: FaqLanguage | undefined; categoryIds?: number[] | undefined; limit: number; visibility?: Visibility | undefined }) {
+    const rows = await deps.reading.firstRows({ audience, states: ['published'], languages: languagesFor(options.language), categoryIds: options.categoryIds, visibility: options.visibility, limit: options.limit * 2 }, order);
+    return preferLanguage(rows, options.language).slice(0, options.limit).map(withCategory(tree));
+  }
+
   return {
+    /**
+     * Everything the article page shows, each read once: the article in the best language, its place in
+     * the tree, counters, services, the other languages the reader may read and up to `related` other
+     * articles of its category. 404 for anything the reader may not see.
+     */
+    async articlePage(actor: Actor | null, categorySlug: string, slug: string, language: FaqLanguage | undefined, related = 5) {
+      const { audience, tree } = await deps.categories.audienceFor(actor);
+      const { article, readableOnes } = await bestReadable(audience, slug, language);
+      const category = tree.byId.get(article.categoryId);
+      const [stats, services, others] = await Promise.all([
+        deps.articles.stats(article.id),
+        deps.articles.services(article.id),
+        firstRows(audience, tree, 'title', { language: article.language, categoryIds: [article.categoryId], limit: related + 1 }),
+      ]);
+      return {
+        article,
+        categorySlug: category?.slug ?? '',
+        moved: category?.slug !== categorySlug,
+        trail: category ? tree.ancestors(category) : [],
+        stats,
+        services,
+        translations: readableOnes.filter((a) => a.id !== article.id).map((a) => ({ id: a.id, language: a.language, title: a.title })),
+        related: others.filter((hit) => hit.slug !== article.slug).slice(0, related),
+      };
+    },
+
     /** Full-text search; a search that finds nothing is counted as a content gap for the editors. */
     async search(actor: Actor | null, input: SearchInput) {
       const result = await find(actor, input, 'search');
@@ -116,10 +147,19 @@ export function createReaderService(deps: {
       return (await find(actor, input, 'suggest')).items;
     },
 
-    top: (actor: Actor | null, language: FaqLanguage | undefined, limit = 10) => readerList(actor, 'views', { language, limit }).then((r) => r.items),
-    recent: (actor: Actor | null, language: FaqLanguage | undefined, limit = 10) => readerList(actor, 'updated', { language, limit }).then((r) => r.items),
+    top: async (actor: Actor | null, language: FaqLanguage | undefined, limit = 10) => {
+      const { audience, tree } = await deps.categories.audienceFor(actor);
+      return firstRows(audience, tree, 'views', { language, limit });
+    },
+    recent: async (actor: Actor | null, language: FaqLanguage | undefined, limit = 10) => {
+      const { audience, tree } = await deps.categories.audienceFor(actor);
+      return firstRows(audience, tree, 'updated', { language, limit });
+    },
     /** Public articles only, newest first: what the Atom feed carries, whoever asks. */
-    feed: (language: FaqLanguage | undefined, limit = 30) => readerList(null, 'updated', { language, limit, visibility: 'public' }).then((r) => r.items),
+    feed: async (language: FaqLanguage | undefined, limit = 30) => {
+      const { audience, tree } = await deps.categories.audienceFor(null);
+      return firstRows(audience, tree, 'updated', { language, limit, visibility: 'public' });
+    },
 
     /** The category tree as this reader sees it: categories holding at least one article they may read. */
     async categories(actor: Actor | null, language?: FaqLanguage): Promise<{ category: Category; path: string[]; count: number }[]> {
@@ -139,22 +179,12 @@ export function createReaderService(deps: {
       return { category, path: list.tree.ancestors(category), children: list.tree.children(category.id), items: list.items, total: list.total };
     },
 
-    /**
-     * The article at /faq/<category>/<slug> in the reader's language, or the fallback language, or
-     * any language the reader may read. 404 for anything the reader may not see.
-     */
+    /** The article at /faq/<category>/<slug> as articlePage chooses it, without the page's other reads. */
     async articleBySlug(actor: Actor | null, categorySlug: string, slug: string, language: FaqLanguage | undefined) {
       const { audience, tree } = await deps.categories.audienceFor(actor);
-      const all = await deps.articles.translations(slug);
-      const order = [...new Set([language, deps.fallbackLanguage, ...FAQ_LANGUAGES].filter((l) => l !== undefined))];
-      for (const lang of order) {
-        const article = all.find((a) => a.language === lang);
-        if (article && (await readable(audience, article))) {
-          const category = tree.byId.get(article.categoryId);
-          return { article, categorySlug: category?.slug ?? '', moved: category?.slug !== categorySlug };
-        }
-      }
-      throw notFound('No such FAQ article.');
+      const { article } = await bestReadable(audience, slug, language);
+      const category = tree.byId.get(article.categoryId);
+      return { article, categorySlug: category?.slug ?? '', moved: category?.slug !== categorySlug };
     },
 
     /** Counted in memory and written in batches: a page view never waits for a write. */
@@ -178,6 +208,15 @@ export function createReaderService(deps: {
       if (!(await deps.feedback.dismissGap(id))) throw notFound('No such content gap.');
     },
   };
+
+  /** The reader's language, else the fallback, else any language the reader may read; 404 when none. */
+  async function bestReadable(audience: FaqAudience, slug: string, language: FaqLanguage | undefined): Promise<{ article: Article; readableOnes: Article[] }> {
+    const readableOnes: Article[] = [];
+    for (const a of await deps.articles.translations(slug)) if (await readable(audience, a)) readableOnes.push(a);
+    const article = [language, deps.fallbackLanguage, ...FAQ_LANGUAGES].map((l) => readableOnes.find((a) => a.language === l)).find((a) => a !== undefined);
+    if (!article) throw notFound('No such FAQ article.');
+    return { article, readableOnes };
+  }
 
   async function readable(audience: FaqAudience, article: { id: number; state: string; visibility: string; categoryId: number; limited: boolean }): Promise<boolean> {
     return audienceAllows(audience, article, article.limited ? await deps.articles.limitedTo(article.id) : []);

@@ -125,6 +125,11 @@ export function createReadingStore(knex: Knex, tables: TableNames, dialect: Dial
       return { items: rows.map(toHit), total };
     },
 
+    /** The first rows only, without counting them all (related articles, the home page's lists). */
+    async firstRows(query: ReadQuery, order: ListOrder): Promise<ArticleHit[]> {
+      return (await rowsOf<HitRow>(restrict(base(), query).select(HIT_COLUMNS).orderBy(ORDERS[order]).limit(query.limit).offset(query.offset ?? 0))).map(toHit);
+    },
+
     /** Visible published articles per category, for category pages and the tree. */
     async countByCategory(query: Omit<ReadQuery, 'limit' | 'offset'>): Promise<Map<number, number>> {
       const rows = await rowsOf<{ category_id: number; n: unknown }>(restrict(knex(`${tables.faq_articles} as a`), query).groupBy('a.category_id').select('a.category_id', knex.raw('count(*) as n')));

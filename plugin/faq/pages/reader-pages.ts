@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import type { Actor } from '../../access/actor.js';
 import { principalKey } from '../../access/actor.js';
 import { can } from '../../access/policy.js';
@@ -11,7 +11,7 @@ import { parseInput } from '../../web/validate.js';
 import type { ArticleService } from '../article-service.js';
 import type { CategoryService } from '../category-service.js';
 import type { ReaderService } from '../reader-service.js';
-import type { Article, FaqLanguage } from '../schema.js';
+import type { FaqLanguage } from '../schema.js';
 import { atomFeed, feedUpdated } from './reader-feed.js';
 import { PAGE_SIZE, isReservedSegment, languageQuery, listQuery, pageLanguage, pager, searchQuery, slugParam, voteForm } from './reader-input.js';
 import { readerNoticeFrom, withReaderNotice } from './reader-notices.js';
@@ -161,47 +161,28 @@ export function faqReaderPages(deps: ReaderPageDeps): Router {
     const slug = slugParam(req.params.slug);
     const { lang } = languageQuery.parse(req.query);
     const paths = readerPaths(res);
-    const found = await faqReader.articleBySlug(actor, category, slug, lang ?? pageLanguage(res));
-    if (found.moved) {
-      res.redirect(301, paths.article(found.categorySlug, slug, { lang }));
+    const page = await faqReader.articlePage(actor, category, slug, lang ?? pageLanguage(res), RELATED);
+    if (page.moved) {
+      res.redirect(301, paths.article(page.categorySlug, slug, { lang }));
       return;
     }
-    await renderArticle(req, res, actor, found.article);
-  });
-
-  async function renderArticle(req: Request, res: Response, actor: Actor | null, article: Article) {
     const staff = isStaff(actor);
-    const detail = await deps.faqArticles.detailOf(actor, article);
-    const [tree, related] = await Promise.all([deps.faqCategories.tree(), relatedTo(actor, detail.category, article)]);
-    const category = tree.bySlug.get(detail.category);
-    if (!staff) faqReader.recordView(article.id);
+    if (!staff) faqReader.recordView(page.article.id);
     res.render('faq/article', {
-      paths: readerPaths(res),
-      article,
-      categorySlug: detail.category,
-      trail: category ? tree.ancestors(category) : [],
-      stats: detail.stats,
-      translations: detail.translations,
-      related,
+      paths,
+      article: page.article,
+      categorySlug: page.categorySlug,
+      trail: page.trail,
+      stats: page.stats,
+      translations: page.translations,
+      related: page.related,
       staff,
       // Counts are shown after voting (to readers) and always to editors.
       showCounts: staff || req.query.notice === 'voted',
       notice: readerNoticeFrom(req, translatorOf(res)),
       formatDate: dateFormatter(pageLanguage(res)),
     });
-  }
-
-  /** Other articles of the same category in the article's language (the reader's language may differ). */
-  async function relatedTo(actor: Actor | null, categorySlug: string, article: { slug: string; language: FaqLanguage }) {
-    try {
-      const page = await faqReader.categoryPage(actor, categorySlug, article.language, { limit: RELATED + 1, offset: 0 });
-      return page.items.filter((hit) => hit.slug !== article.slug).slice(0, RELATED);
-    } catch (err) {
-      // A category with nothing else published for this reader is not an error on the article's page.
-      if (err instanceof LoketError && err.status === 404) return [];
-      throw err;
-    }
-  }
+  });
 
   return router;
 }
