@@ -106,14 +106,19 @@ export function fullTextQuery(dialect: Dialect, words: readonly string[]): strin
 /**
  * `select id, score from <matches> limit cap`: the ids of matching rows with a relevance score
  * (higher is better), at most `cap` of them. The cap bounds the work for words that occur nearly
- * everywhere; callers filter and order these candidates.
+ * everywhere; callers filter and order these candidates. `firstColumnOnly` looks in the first (most
+ * important, smallest) column alone.
  */
-export function fullTextMatches(knex: Knex, dialect: Dialect, index: FullTextIndex, query: string, cap: number): Knex.Raw {
+export function fullTextMatches(knex: Knex, dialect: Dialect, index: FullTextIndex, query: string, cap: number, firstColumnOnly = false): Knex.Raw {
+  const [first] = index.columns;
   if (dialect === 'sqlite') {
     const weights = index.columns.map((_, i) => (i === 0 ? '10.0' : '1.0')).join(', ');
-    return knex.raw(`select rowid as id, -bm25(${q(index.name)}, ${weights}) as score from ${q(index.name)} where ${q(index.name)} match ? limit ?`, [query, cap]);
+    const match = firstColumnOnly ? `${q(first)} : (${query})` : query;
+    return knex.raw(`select rowid as id, -bm25(${q(index.name)}, ${weights}) as score from ${q(index.name)} where ${q(index.name)} match ? limit ?`, [match, cap]);
   }
-  const [first] = index.columns;
+  if (firstColumnOnly) {
+    return knex.raw(`select id, match(\`${first}\`) against (? in boolean mode) as score from \`${index.table}\` where match(\`${first}\`) against (? in boolean mode) limit ?`, [query, query, cap]);
+  }
   const all = index.columns.map((c) => `\`${c}\``).join(', ');
   return knex.raw(
     `select id, (match(\`${first}\`) against (? in boolean mode)) * 5 + match(${all}) against (? in boolean mode) as score from \`${index.table}\` where match(${all}) against (? in boolean mode) limit ?`,

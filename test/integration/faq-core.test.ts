@@ -55,6 +55,16 @@ describe('FAQ core: workflow, search, audience', function () {
     expect(found.items.map((i) => i.title)).to.deep.equal([`What to do about ${word}`]);
   });
 
+  it('suggests by title and keywords while typing, not by words only the body holds', async function () {
+    const word = unique('sug').replace('-', '');
+    await createArticle(app, writer, { category, title: `Printer ${word} offline`, keywords: [`kw${word}`], body: `Body only mentions bodyword${word}.` }, reviewer);
+    const { faqReader } = app.loket.container.services;
+    expect((await faqReader.suggest(null, { q: `print ${word.slice(0, 5)}`, limit: 5 })).map((h) => h.title)).to.deep.equal([`Printer ${word} offline`]);
+    expect((await faqReader.suggest(null, { q: `kw${word}`, limit: 5 })).map((h) => h.title)).to.deep.equal([`Printer ${word} offline`]);
+    expect(await faqReader.suggest(null, { q: `bodyword${word}`, limit: 5 })).to.have.length(0);
+    expect((await faqReader.search(null, { q: `bodyword${word}`, limit: 5 })).items).to.have.length(1);
+  });
+
   it('never gives an engine error for search syntax characters', async function () {
     const { faqReader } = app.loket.container.services;
     for (const q of ['"', 'foo"', 'NEAR(a b', '*', '+-<>()~', 'a AND', 'OR', '"unbalanced', 'title:x', '@@@', '\\', "'; drop table x; --"]) {
