@@ -6,7 +6,7 @@
  * Per database: migrate a fresh Loket database, fill it with generated users (./fill.ts), time the SQL of
  * both searches in this process and show their query plans (./sql-timing.ts), then start Loket
  * (bench/servers/loket.ts) and the scan server (./scan-server.ts) as child processes and load both with
- * the same rotating search terms (./http-runs.ts). Markdown on stdout, progress on stderr; nothing asserts.
+ * the same rotating search terms (../lib/paired-runs.ts). Markdown on stdout, progress on stderr; nothing asserts.
  *
  * Options (flag, or environment variable):
  *   --users N              BENCH_USERS              users per database (default 200000 on SQLite, 1000000 on MariaDB)
@@ -36,15 +36,17 @@ import { parseDatabaseUrl } from '../../plugin/config/database-url.js';
 import { buildLoket, type LoketInternals } from '../../plugin/loket.js';
 import { startServerChild, type ServerChild } from '../lib/child.js';
 import { localDatabaseServerPids } from '../lib/cpu.js';
-import { mariadbDatabase, sqliteDatabase, type BenchDatabase } from '../lib/db.js';
+import { openBenchDatabases, type BenchDatabase } from '../lib/db.js';
+import { explain, inline, planSection } from '../lib/explain.js';
 import { loadAverage, machineFacts } from '../lib/machine.js';
+import { databaseNames, wholeNumber } from '../lib/options.js';
+import { runHttp, type Pair } from '../lib/paired-runs.js';
 import { mib, ms } from '../lib/report.js';
+import { settle } from '../lib/settle.js';
 import { fillDatabase, type FillResult } from './fill.js';
-import { runHttp, type Pair } from './http-runs.js';
-import { settle } from './settle.js';
 import type { GeneratedUser, SearchTerm } from './people.js';
-import { dataSection, httpSection, planSection, sqlSection, targetLines, termsSection } from './report.js';
-import { explain, inline, PAGE, sqlSides, timeSql, type TimedSearch } from './sql-timing.js';
+import { dataSection, httpSection, sqlSection, targetLines, termsSection } from './report.js';
+import { PAGE, sqlSides, timeSql, type TimedSearch } from './sql-timing.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -66,19 +68,11 @@ const { values: flags } = parseArgs({
   },
 });
 
-function wholeNumber(flag: string | undefined, env: string | undefined, fallback: number, name: string, min = 0): number {
-  const raw = flag ?? env;
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw.replace(/_/g, ''));
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, not ${raw}`);
-  return value;
-}
-
 const usersOverride = flags.users ?? process.env.BENCH_USERS;
 const settings = {
   users: (db: BenchDatabase) => wholeNumber(usersOverride, undefined, db.name === 'MariaDB' ? 1_000_000 : 200_000, 'users', 100),
   customers: wholeNumber(flags.customers, process.env.BENCH_CUSTOMERS, 300, 'customers', 1),
-  databases: (flags.databases ?? process.env.BENCH_DATABASES ?? 'sqlite,mariadb').split(',').map((s) => s.trim().toLowerCase()),
+  databases: databaseNames(flags.databases, process.env.BENCH_DATABASES),
   duration: wholeNumber(flags.duration, process.env.BENCH_DURATION, 10, 'duration', 1),
   connections: wholeNumber(flags.connections, process.env.BENCH_CONNECTIONS, 10, 'connections', 1),
   rounds: wholeNumber(flags.rounds, process.env.BENCH_ROUNDS, 2, 'rounds', 1),
@@ -243,20 +237,20 @@ async function benchDatabase(db: BenchDatabase): Promise<void> {
     const pair = (connections: number): Pair => ({
       name: connections === 1 ? 'one connection' : `${connections} connections`,
       loket: { side: 'loket', label: `Loket GET /api/v1/customer-users?search=…, ${connections} conn.`, url: L, paths: loketPaths, headers, connections, timeoutSeconds: 120 },
-      scan: { side: 'scan', label: `bare Express LIKE scan GET /scan?search=…, ${connections} conn.`, url: S, paths: scanPaths, connections, timeoutSeconds: 120 },
+      baseline: { side: 'baseline', label: `bare Express LIKE scan GET /scan?search=…, ${connections} conn.`, url: S, paths: scanPaths, connections, timeoutSeconds: 120 },
     });
     const pairs = [pair(1), ...(settings.connections > 1 ? [pair(settings.connections)] : [])];
     const serverPids = [loketServer.pid, scanServer.pid];
     const http = await runHttp(pairs, settings, {
       pids: serverPids,
       dbPids: db.local ? localDatabaseServerPids() : [],
-      settle: () => settle(serverPids, dialect === 'mysql' ? { knex, tablePrefix: target.tablePrefix } : null),
+      settle: () => settle(serverPids, dialect === 'mysql' ? { knex, statementLike: `%${target.tablePrefix}customer_user%` } : null),
       progress,
     });
     out('\n#### Through HTTP\n');
     const section = httpSection(http, settings.maxNoise);
     for (const line of section.lines) out(line);
-    const slow = pairs.flatMap((p) => [p.loket, p.scan]).filter((s) => s.amount !== undefined).map((s) => s.label);
+    const slow = pairs.flatMap((p) => [p.loket, p.baseline]).filter((s) => s.amount !== undefined).map((s) => s.label);
     if (slow.length) {
       out(`\nToo slow to complete ${settings.minRequests} requests in ${settings.duration} s in the warm-up, so measured with a fixed ${settings.minRequests} requests per run (autocannon's \`amount\`), however long that took: ${slow.join('; ')}. Every request had 120 s before it counted as a timeout.`);
     }
@@ -269,21 +263,7 @@ async function benchDatabase(db: BenchDatabase): Promise<void> {
   }
 }
 
-const databases: BenchDatabase[] = [];
-const cleanUp = async () => {
-  for (const db of databases.splice(0)) {
-    try {
-      await db.cleanUp();
-    } catch (err) {
-      progress(`cleaning up ${db.name} failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-};
-process.once('SIGINT', () => {
-  progress('interrupted: cleaning up');
-  void cleanUp().finally(() => process.exit(130));
-});
-
+const opened = await openBenchDatabases(settings.databases, settings.mariadbUrl, progress);
 try {
   const names: Record<string, string> = { sqlite: 'SQLite', mariadb: 'MariaDB' };
   out(`## Results: customer-user search on ${settings.databases.map((d) => names[d] ?? d).join(' and ')}\n`);
@@ -291,17 +271,9 @@ try {
   out(
     `- Settings: ${settings.duration} s per run, 1 and ${settings.connections} connections, ${settings.rounds} measured rounds per scenario, ${settings.warmup} s warm-up per scenario, ${settings.termsPerKind * 3} search terms, ${settings.sqlRuns} in-process searches per side, page size ${PAGE}; a run during which other processes and steal took over ${settings.maxNoise} % of the CPU is repeated, at most ${settings.retries} times`,
   );
-  if (settings.databases.includes('sqlite')) databases.push(await sqliteDatabase());
-  if (settings.databases.includes('mariadb')) {
-    const maria = await mariadbDatabase(settings.mariadbUrl);
-    if ('unreachable' in maria) out(`- MariaDB: not reachable (${maria.unreachable}); skipped`);
-    else {
-      databases.push(maria);
-      out(`- MariaDB: ${maria.version} at \`${maria.label}\``);
-    }
-  }
-  for (const db of [...databases]) await benchDatabase(db);
+  for (const note of opened.notes) out(note);
+  for (const db of opened.databases) await benchDatabase(db);
   out(`\nLoad average when the bench ended (1/5/15 min): ${loadAverage()}.`);
 } finally {
-  await cleanUp();
+  await opened.cleanUp();
 }

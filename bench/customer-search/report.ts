@@ -1,14 +1,12 @@
 /** Markdown for the customer-search bench: data, SQL alone, query plans, HTTP, and the targets. */
-import type { LoadSample } from '../lib/load.js';
 import { percentile } from '../lib/load.js';
-import { cpuText, mean, meanCpu, median, ms, table } from '../lib/report.js';
+import type { HttpResult } from '../lib/paired-runs.js';
+import { fixed, pairRatios, summariseSide, times, type PairRatios } from '../lib/paired-summary.js';
+import { median, ms, table } from '../lib/report.js';
 import type { FillResult } from './fill.js';
-import { throughputOf, type HttpResult, type PairResult } from './http-runs.js';
 import { CAP, KINDS, type TimedSearch } from './sql-timing.js';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
-const times = (n: number) => (Number.isFinite(n) ? `${n >= 10 ? n.toFixed(0) : n.toFixed(1)}×` : 'n/a');
 
 export function dataSection(fill: FillResult, sizes: string[]): string[] {
   const total = fill.seconds.rows + fill.seconds.index + fill.seconds.analyse;
@@ -68,76 +66,15 @@ export function sqlSection(prefix: TimedSearch[], scan: TimedSearch[], serviceMs
   ];
 }
 
-export function planSection(plans: { title: string; sql: string; plan: string[] }[]): string[] {
-  const out: string[] = [];
-  for (const p of plans) {
-    out.push(`${p.title}:`, '', '```', p.sql, '', ...p.plan, '```', '');
-  }
-  return out;
-}
-
-interface SideSummary {
-  rps: number;
-  perRun: string;
-  p50: number;
-  p95: number;
-  p99: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
-  cpu: string;
-}
-
-function summarise(samples: LoadSample[], noisy: WeakSet<LoadSample>): SideSummary {
-  const clean = samples.filter((s) => !noisy.has(s));
-  const use = clean.length ? clean : samples;
-  return {
-    rps: mean(use.map(throughputOf)),
-    perRun: samples.map((s) => `${fixed(throughputOf(s), throughputOf(s) < 10 ? 2 : 0)}${noisy.has(s) ? '*' : ''}`).join(' / '),
-    p50: mean(use.map((s) => s.p50)),
-    p95: mean(use.map((s) => s.p95)),
-    p99: mean(use.map((s) => s.p99)),
-    requests: samples.reduce((n, s) => n + s.totalRequests, 0),
-    non2xx: samples.reduce((n, s) => n + s.non2xx, 0),
-    errors: samples.reduce((n, s) => n + s.errors, 0),
-    cpu: cpuText(meanCpu(use.map((s) => s.cpu))),
-  };
-}
-
-export interface PairRatios {
-  name: string;
-  throughput: number;
-  p95: number;
-  perRound: string;
-  loketP95: number;
-}
-
-/** Per round: Loket's req/s ÷ the scan's, and the scan's p95 ÷ Loket's; the headline leaves noisy rounds out when it can. */
-function ratios(result: PairResult, noisy: WeakSet<LoadSample>): PairRatios {
-  const rounds = result.loket.map((l, i) => {
-    const s = result.scan[i]!;
-    return { throughput: throughputOf(l) / throughputOf(s), p95: s.p95 / l.p95, noisy: noisy.has(l) || noisy.has(s) };
-  });
-  const clean = rounds.filter((r) => !r.noisy);
-  const use = clean.length ? clean : rounds;
-  return {
-    name: result.pair.name,
-    throughput: mean(use.map((r) => r.throughput)),
-    p95: mean(use.map((r) => r.p95)),
-    perRound: rounds.map((r) => `${times(r.throughput)} / ${times(r.p95)}${r.noisy ? '*' : ''}`).join('; '),
-    loketP95: summarise(result.loket, noisy).p95,
-  };
-}
-
 export function httpSection(http: HttpResult, maxNoise: number): { lines: string[]; ratios: PairRatios[] } {
   const rows: string[][] = [];
   const all: PairRatios[] = [];
   for (const result of http.pairs) {
-    const r = ratios(result, http.noisy);
+    const r = pairRatios(result, http.noisy);
     all.push(r);
-    for (const side of ['loket', 'scan'] as const) {
+    for (const side of ['loket', 'baseline'] as const) {
       const scenario = result.pair[side];
-      const s = summarise(result[side], http.noisy);
+      const s = summariseSide(result[side], http.noisy);
       rows.push([
         scenario.label,
         String(scenario.connections),

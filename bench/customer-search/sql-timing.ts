@@ -7,8 +7,8 @@
 import type { Knex } from 'knex';
 import { createCustomerUserStore } from '../../plugin/customers/backends/db/store.js';
 import { parseSearch } from '../../plugin/customers/search-terms.js';
-import type { Dialect } from '../../plugin/db/knex-factory.js';
 import type { TableNames } from '../../plugin/db/tables.js';
+import type { Statement } from '../lib/explain.js';
 import type { SearchTerm, TermKind } from './people.js';
 import { likeScan } from './scan-query.js';
 
@@ -20,11 +20,6 @@ interface QueryEvent {
   __knexQueryUid: string;
   sql: string;
   bindings?: unknown[];
-}
-
-export interface Statement {
-  sql: string;
-  bindings: unknown[];
 }
 
 export interface TimedSearch {
@@ -125,32 +120,6 @@ export async function timeSql(sides: SqlSides, service: ServiceSearch, terms: Se
     if ((i + 1) % 10 === 0) progress(`  SQL ${i + 1}/${runs}`);
   }
   return { prefix, scan, serviceMs };
-}
-
-/** The plan a database chooses for a captured statement, as text lines. */
-export async function explain(knex: Knex, dialect: Dialect, statement: Statement): Promise<string[]> {
-  const bindings = statement.bindings as Knex.RawBinding[];
-  if (dialect === 'sqlite') {
-    const rows = await knex.raw<{ id: number; parent: number; detail: string }[]>(`explain query plan ${statement.sql}`, bindings);
-    const depth = new Map<number, number>([[0, -1]]);
-    return rows.map((r) => {
-      const level = (depth.get(r.parent) ?? -1) + 1;
-      depth.set(r.id, level);
-      return `${'  '.repeat(level)}${r.detail}`;
-    });
-  }
-  const [rows] = (await knex.raw(`explain ${statement.sql}`, bindings)) as [Record<string, string | number | null>[]];
-  const columns = ['id', 'select_type', 'table', 'type', 'key', 'key_len', 'rows', 'Extra'];
-  return [columns.join(' | '), ...rows.map((r) => columns.map((c) => String(r[c] ?? '')).join(' | '))];
-}
-
-/** The statement with its values written in, for the report (values are generated names, never user input). */
-export function inline(statement: Statement): string {
-  let i = 0;
-  return statement.sql.replace(/\?/g, () => {
-    const value = statement.bindings[i++];
-    return typeof value === 'number' ? String(value) : `'${String(value).replace(/'/g, "''")}'`;
-  });
 }
 
 export const KINDS: TermKind[] = ['last name', 'login', 'e-mail'];

@@ -121,3 +121,45 @@ export async function mariadbDatabase(url: string): Promise<BenchDatabase | { un
     },
   };
 }
+
+export interface OpenedDatabases {
+  databases: BenchDatabase[];
+  /** Report lines: MariaDB's version and address, or why it was skipped. */
+  notes: string[];
+  /** Removes everything the databases handed out; also runs on Ctrl-C (then the process exits 130). */
+  cleanUp(): Promise<void>;
+}
+
+/** The databases named (`sqlite`, `mariadb`), in that order; MariaDB only when it answers. */
+export async function openBenchDatabases(names: readonly string[], mariadbUrl: string, progress: (text: string) => void): Promise<OpenedDatabases> {
+  const databases: BenchDatabase[] = [];
+  const notes: string[] = [];
+  const opened: BenchDatabase[] = [];
+  const cleanUp = async () => {
+    for (const db of opened.splice(0)) {
+      try {
+        await db.cleanUp();
+      } catch (err) {
+        progress(`cleaning up ${db.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  };
+  process.once('SIGINT', () => {
+    progress('interrupted: cleaning up');
+    void cleanUp().finally(() => process.exit(130));
+  });
+  const use = (db: BenchDatabase) => {
+    opened.push(db);
+    databases.push(db);
+  };
+  if (names.includes('sqlite')) use(await sqliteDatabase());
+  if (names.includes('mariadb')) {
+    const maria = await mariadbDatabase(mariadbUrl);
+    if ('unreachable' in maria) notes.push(`- MariaDB: not reachable (${maria.unreachable}); skipped`);
+    else {
+      use(maria);
+      notes.push(`- MariaDB: ${maria.version} at \`${maria.label}\``);
+    }
+  }
+  return { databases, notes, cleanUp };
+}

@@ -1,19 +1,20 @@
 /**
- * The HTTP side: Loket's `GET /api/v1/customer-users?search=…` against the scan server's `GET /scan?search=…`,
- * both with the same rotating list of search terms, at one connection (the latency one person typing
- * sees) and at several (throughput on a saturated machine). As in bench/run.ts the two sides of a pair
- * run alternately, Loket first in odd rounds and the scan first in even ones, and a run during which
- * other processes and hypervisor steal took too much CPU is thrown away and repeated.
+ * Paired HTTP runs: a Loket endpoint against its baseline (a bare Express server doing the same job the
+ * simple way: a LIKE scan, the same template without Loket), each side with its own rotating list of
+ * paths, at one connection (the latency one person sees) and at several (throughput on a saturated
+ * machine). As in bench/run.ts the two sides of a pair run alternately, Loket first in odd rounds and the
+ * baseline first in even ones, and a run during which other processes and hypervisor steal took too much
+ * CPU is thrown away and repeated.
  *
- * A side that would finish fewer than `minRequests` requests in one run (the scan over a million rows,
- * and any side whose searches take seconds) is measured with a fixed number of requests instead
- * (autocannon's `amount`), so its percentiles rest on enough requests; such runs can take minutes and are
- * not repeated for noise, only marked.
+ * A side that would finish fewer than `minRequests` requests in one run (a scan over a big table, and any
+ * side whose requests take seconds) is measured with a fixed number of requests instead (autocannon's
+ * `amount`), so its percentiles rest on enough requests; such runs can take minutes and are not repeated
+ * for noise, only marked.
  */
-import { load, type LoadSample } from '../lib/load.js';
-import { cpuText } from '../lib/report.js';
+import { load, type LoadSample } from './load.js';
+import { cpuText } from './report.js';
 
-export type SideName = 'loket' | 'scan';
+export type SideName = 'loket' | 'baseline';
 
 export interface Scenario {
   side: SideName;
@@ -22,7 +23,7 @@ export interface Scenario {
   paths: string[];
   headers?: Record<string, string>;
   connections: number;
-  /** Fixed number of requests per run (slow scan), else the run lasts `duration` seconds. */
+  /** Fixed number of requests per run (a slow side), else the run lasts `duration` seconds. */
   amount?: number;
   timeoutSeconds?: number;
 }
@@ -30,7 +31,7 @@ export interface Scenario {
 export interface Pair {
   name: string;
   loket: Scenario;
-  scan: Scenario;
+  baseline: Scenario;
 }
 
 export interface RunSettings {
@@ -45,7 +46,7 @@ export interface RunSettings {
 export interface PairResult {
   pair: Pair;
   loket: LoadSample[];
-  scan: LoadSample[];
+  baseline: LoadSample[];
 }
 
 export interface HttpResult {
@@ -109,7 +110,7 @@ export async function runHttp(pairs: Pair[], settings: RunSettings, context: Htt
 
   progress(`  warm-up, ${Math.max(settings.warmup, 1)} s per scenario`);
   for (const pair of pairs) {
-    for (const scenario of [pair.loket, pair.scan]) {
+    for (const scenario of [pair.loket, pair.baseline]) {
       // The warm-up doubles as the probe of a side's speed, so it runs (for a second at least) even when 0.
       const probe = await run(scenario, Math.max(settings.warmup, 1));
       const expected = throughputOf(probe) * settings.duration;
@@ -120,10 +121,10 @@ export async function runHttp(pairs: Pair[], settings: RunSettings, context: Htt
     }
   }
 
-  const results: PairResult[] = pairs.map((pair) => ({ pair, loket: [], scan: [] }));
+  const results: PairResult[] = pairs.map((pair) => ({ pair, loket: [], baseline: [] }));
   for (let round = 0; round < settings.rounds; round++) {
     for (const result of results) {
-      const order: SideName[] = round % 2 === 0 ? ['loket', 'scan'] : ['scan', 'loket'];
+      const order: SideName[] = round % 2 === 0 ? ['loket', 'baseline'] : ['baseline', 'loket'];
       for (const side of order) {
         const scenario = result.pair[side];
         const sample = await measured(scenario);
