@@ -65,10 +65,20 @@ export async function dropFullText(knex: Knex, dialect: Dialect, index: FullText
   // MariaDB's FULLTEXT indexes go with their table.
 }
 
-/** Rebuilds the FTS5 index from its content table (after a bulk load with triggers bypassed, or repair). */
+/**
+ * Rebuilds the index from its content table (after a bulk load with triggers bypassed, or repair).
+ * OPTIMIZE TABLE recreates an InnoDB table and its FULLTEXT indexes, so it needs the same
+ * no-stopwords setting on its connection as the first build, or the rebuilt index loses common words.
+ */
 export async function rebuildFullText(knex: Knex, dialect: Dialect, index: FullTextIndex): Promise<void> {
-  if (dialect === 'sqlite') await knex.raw(`insert into ${q(index.name)}(${q(index.name)}) values ('rebuild')`);
-  else await knex.raw(`optimize table \`${index.table}\``);
+  if (dialect === 'sqlite') {
+    await knex.raw(`insert into ${q(index.name)}(${q(index.name)}) values ('rebuild')`);
+    return;
+  }
+  await knex.transaction(async (trx) => {
+    await trx.raw('set session innodb_ft_enable_stopword = 0');
+    await trx.raw(`optimize table \`${index.table}\``);
+  });
 }
 
 /** Words shorter than this are a prefix too short to be worth a prefix scan; they must match whole. */

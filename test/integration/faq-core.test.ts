@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { cliSubject } from '../../plugin/audit/service.js';
+import { rebuildFullText } from '../../plugin/db/fulltext.js';
+import { faqArticleIndex } from '../../plugin/faq/search-index.js';
 import type { Actor } from '../../plugin/access/actor.js';
 import { startTestApp, unique, type TestApp } from '../helpers/app.js';
 import { adminActor } from '../helpers/customers.js';
@@ -53,6 +55,15 @@ describe('FAQ core: workflow, search, audience', function () {
     await createArticle(app, writer, { category, title: `What to do about ${word}`, body: 'Which one will it be?' }, reviewer);
     const found = await app.loket.container.services.faqReader.search(null, { q: `about which will ${word}`, limit: 10 });
     expect(found.items.map((i) => i.title)).to.deep.equal([`What to do about ${word}`]);
+  });
+
+  it('still finds common words after the index is rebuilt', async function () {
+    const word = unique('rebuilt').replace('-', '');
+    await createArticle(app, writer, { category, title: `Which ${word} will do`, body: 'It is about the one.' }, reviewer);
+    const { knex, dialect, tables } = app.loket.container;
+    await rebuildFullText(knex, dialect, faqArticleIndex(tables));
+    const found = await app.loket.container.services.faqReader.search(null, { q: `about which will ${word}`, limit: 10 });
+    expect(found.items.map((i) => i.title)).to.deep.equal([`Which ${word} will do`]);
   });
 
   it('suggests by title and keywords while typing, not by words only the body holds', async function () {
