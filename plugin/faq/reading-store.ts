@@ -138,18 +138,27 @@ export function createReadingStore(knex: Knex, tables: TableNames, dialect: Dial
 
     /**
      * Full-text search: at most `cap` candidates from the engine (bounded work whatever the words),
-     * filtered by the audience, ranked by score. `capped` says the candidates were cut off.
+     * read once; the audience then filters their ids, the scores rank them, and only the page's
+     * articles are read in full. `capped` says the candidates were cut off.
      */
     async search(query: ReadQuery, match: string, cap: number, withBody: boolean): Promise<{ items: ArticleHit[]; total: number; capped: boolean }> {
-      const hits = knex.raw('(?) as h', [fullTextMatches(knex, dialect, index, match, cap)]);
-      const joined = () => restrict(fromCandidates(hits), query);
-      const columns = [...HIT_COLUMNS, 'h.score', ...(withBody ? ['a.body_text'] : [])];
-      const [rows, total, candidates] = await Promise.all([
-        rowsOf<HitRow>(joined().select(columns).orderBy([{ column: 'h.score', order: 'desc' }, { column: 'a.id' }]).limit(query.limit).offset(query.offset ?? 0)),
-        countOf(joined().count({ n: '*' })),
-        countOf(knex.from(knex.raw('(?) as h', [fullTextMatches(knex, dialect, index, match, cap)])).count({ n: '*' })),
-      ]);
-      return { items: rows.map(toHit), total, capped: candidates >= cap };
+      const candidates = await rowsOf<{ id: number; score: number }>(knex.from(knex.raw('(?) as h', [fullTextMatches(knex, dialect, index, match, cap)])).select('h.id', 'h.score'));
+      const capped = candidates.length >= cap;
+      if (!candidates.length) return { items: [], total: 0, capped };
+      const scores = new Map(candidates.map((c) => [Number(c.id), Number(c.score)]));
+      const visible = await rowsOf<{ id: number }>(restrict(knex(`${tables.faq_articles} as a`), query).whereIn('a.id', [...scores.keys()]).select('a.id'));
+      const score = (id: number) => scores.get(id) ?? 0;
+      const ranked = visible.map((r) => Number(r.id)).sort((x, y) => score(y) - score(x) || x - y);
+      const offset = query.offset ?? 0;
+      const pageIds = ranked.slice(offset, offset + query.limit);
+      if (!pageIds.length) return { items: [], total: ranked.length, capped };
+      const rows = await rowsOf<HitRow>(base().whereIn('a.id', pageIds).select([...HIT_COLUMNS, ...(withBody ? ['a.body_text'] : [])]));
+      const byId = new Map(rows.map((r) => [Number(r.id), r]));
+      const items = pageIds.flatMap((id) => {
+        const row = byId.get(id);
+        return row ? [toHit({ ...row, score: score(id) })] : [];
+      });
+      return { items, total: ranked.length, capped };
     },
 
     /**
