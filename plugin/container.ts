@@ -43,6 +43,17 @@ import { createReaderService } from './faq/reader-service.js';
 import { createReadingStore } from './faq/reading-store.js';
 import { createViewCounter } from './faq/view-counter.js';
 import { createKbService } from './faq/kb/service.js';
+import { createAgentGroupService } from './agents/agent-groups-service.js';
+import { createAgentGroupStore } from './agents/agent-groups-store.js';
+import { createNameChecks } from './access/assignment-names.js';
+import { createIdempotencyStore } from './db/idempotency.js';
+import { createDeflectionService } from './tickets/deflection-service.js';
+import { createDeflectionStore } from './tickets/deflection-store.js';
+import { createNativeTicketStore } from './tickets/native/ticket-store.js';
+import { createQueueService } from './tickets/queue-service.js';
+import { createQueueStore } from './tickets/queue-store.js';
+import { ignoreTicketEvents } from './tickets/ticket-events.js';
+import { createTicketService } from './tickets/ticket-service.js';
 
 /** The composition root: the one place that builds knex, stores, services and strategies. */
 export function createContainer(config: LoketConfig, logger: Logger) {
@@ -59,8 +70,9 @@ export function createContainer(config: LoketConfig, logger: Logger) {
   const sessionStore = new KnexSessionStore(knex, tables, config.session.idleMinutes * 60_000);
   const audit = createAuditService({ store: createAuditStore(knex, tables) });
   const customerUserStore = createCustomerUserStore(knex, tables);
+  const agentStore = createAgentStore(knex, tables);
   const agents = createAgentService({
-    store: createAgentStore(knex, tables),
+    store: agentStore,
     audit,
     endSessions: (principal) => sessionStore.destroyForPrincipal(principal),
     loginTakenByCustomerUser: async (login) => (await customerUserStore.findByLogin(login)) !== null,
@@ -116,7 +128,15 @@ export function createContainer(config: LoketConfig, logger: Logger) {
   const groups = createGroupService({ store: groupStore, audit, transaction });
   const catalogue = createCatalogueService({ store: catalogueStore, audit, transaction });
   const assignments = createAssignmentService({ groups: groupStore, catalogue: catalogueStore, customerUsers, customers, audit, transaction });
-  const actors = createActorResolver({ agents, customerUsers, customerLogin: customerAccounts, permissions: assignments });
+  const agentGroups = createAgentGroupService({
+    store: createAgentGroupStore(knex, tables),
+    agents: agentStore,
+    groups: groupStore,
+    names: createNameChecks({ groups: groupStore, catalogue: catalogueStore }),
+    audit,
+    transaction,
+  });
+  const actors = createActorResolver({ agents, customerUsers, customerLogin: customerAccounts, permissions: assignments, agentGroups });
   const passport = createPassport(actors);
 
   const markdown = createMarkdownRenderer();
@@ -150,6 +170,19 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     fallbackLanguage: config.i18n.defaultLanguage,
   });
 
+  const queues = createQueueService({ store: createQueueStore(knex, tables), groups: groupStore, audit, transaction });
+  const ticketStore = createNativeTicketStore(knex, tables, createIdempotencyStore(tables));
+  const tickets = createTicketService({
+    tickets: ticketStore,
+    queues,
+    catalogue: catalogueStore,
+    customerUsers,
+    entitledServices: (user) => assignments.entitledServices(user),
+    faq: faqArticles,
+    events: ignoreTicketEvents,
+  });
+  const deflections = createDeflectionService({ store: createDeflectionStore(knex, tables), faq: faqArticles });
+
   return {
     config,
     logger,
@@ -157,7 +190,7 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     dialect,
     tables,
     databaseLabel,
-    services: { audit, agents, apiTokens, actors, customers, customerUsers, customerAccounts, backends, customerCsv, groups, catalogue, assignments, faqCategories, faqArticles, faqReader, faqViews: views, kb },
+    services: { audit, agents, apiTokens, actors, customers, customerUsers, customerAccounts, backends, customerCsv, groups, catalogue, assignments, faqCategories, faqArticles, faqReader, faqViews: views, kb, agentGroups, queues, tickets, deflections },
     passport,
     sessionStore,
     translator,

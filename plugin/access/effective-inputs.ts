@@ -63,7 +63,12 @@ export function createEffectiveInputs(deps: { groups: GroupStore; catalogue: Cat
     return permissionIndex(effective);
   }
 
-  return { inputsFor, permissionIndexFor };
+  /** Services the user is entitled to (names), for pickers and checks; the caller decides access. */
+  async function entitledServices(user: CustomerUserRecord): Promise<string[]> {
+    return computeEffectivePermissions(await inputsFor(user)).services.map((s) => s.service);
+  }
+
+  return { inputsFor, permissionIndexFor, entitledServices };
 }
 
 export type EffectiveInputs = ReturnType<typeof createEffectiveInputs>;

@@ -29,14 +29,15 @@ export type Capability =
   | 'faq.read-internal'
   | 'faq.write'
   | 'faq.approve'
-  | 'faq.category.manage';
+  | 'faq.category.manage'
+  | 'queue.manage';
 
 const GRANTS: Record<Role, readonly Capability[]> = {
   admin: [
     'agent.use', 'admin.use', 'api-token.own', 'api-token.manage', 'agent-account.manage', 'audit.read',
     'customer.read', 'customer.manage', 'customer-user.read', 'customer-user.manage', 'customer-user.anonymise',
     'field-map.manage', 'group.read', 'group.manage', 'service.read', 'service.manage', 'assignment.manage',
-    'faq.read-internal', 'faq.write', 'faq.approve', 'faq.category.manage',
+    'faq.read-internal', 'faq.write', 'faq.approve', 'faq.category.manage', 'queue.manage',
   ],
   // Agents read customers and their users; changing them is an admin's (or a delegated form's) job.
   // Agents write the FAQ and approve each other's articles (never their own: see faq-access.ts).

@@ -3,7 +3,7 @@ import { agentDisplayName, type Agent } from '../agents/schema.js';
 import type { AgentService } from '../agents/service.js';
 import type { CustomerUserRecord } from '../customers/backends/backend.js';
 
-export const agentActor = (agent: Agent, authenticatedBy: Actor['authenticatedBy']): Actor => ({
+export const agentActor = (agent: Agent, authenticatedBy: Actor['authenticatedBy'], groupPermissions: Record<string, string[]> = {}): Actor => ({
   kind: agent.role,
   principal: { type: 'agent', id: agent.id },
   login: agent.login,
@@ -13,7 +13,7 @@ export const agentActor = (agent: Agent, authenticatedBy: Actor['authenticatedBy
   customerId: null,
   customerIds: [],
   keyUserOf: [],
-  groupPermissions: {},
+  groupPermissions,
   effectiveCustomerId: null,
   delegation: null,
   authenticatedBy,
@@ -69,7 +69,11 @@ export function createActorResolver(deps: {
   customerUsers: CustomerUserLookup;
   customerLogin: CustomerUserLogin;
   permissions: GroupPermissionLookup;
+  agentGroups: { permissionIndexFor(agentId: number): Promise<Record<string, string[]>> };
 }) {
+  const forAgent = async (agent: Agent, authenticatedBy: Actor['authenticatedBy']): Promise<Actor> =>
+    agentActor(agent, authenticatedBy, await deps.agentGroups.permissionIndexFor(agent.id));
+
   async function forCustomer(user: CustomerUserRecord | null, authenticatedBy: Actor['authenticatedBy']): Promise<Actor | null> {
     if (user?.validity !== 'valid') return null;
     const [hasReports, groupPermissions] = await Promise.all([deps.customerUsers.hasReports(user.id), deps.permissions.permissionIndexFor(user)]);
@@ -80,7 +84,7 @@ export function createActorResolver(deps: {
     async resolve(principal: Principal, authenticatedBy: Actor['authenticatedBy']): Promise<Actor | null> {
       if (principal.type === 'agent') {
         const agent = await deps.agents.findById(principal.id);
-        return agent?.validity === 'valid' ? agentActor(agent, authenticatedBy) : null;
+        return agent?.validity === 'valid' ? forAgent(agent, authenticatedBy) : null;
       }
       return forCustomer(await deps.customerUsers.findById(principal.id), authenticatedBy);
     },
@@ -91,7 +95,7 @@ export function createActorResolver(deps: {
      */
     async verifyCredentials(login: string, password: string): Promise<Actor | null> {
       const agent = await deps.agents.verifyCredentials(login, password);
-      if (agent) return agentActor(agent, 'session');
+      if (agent) return forAgent(agent, 'session');
       return forCustomer(await deps.customerLogin.verifyCredentials(login, password), 'session');
     },
   };

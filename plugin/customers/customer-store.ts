@@ -5,7 +5,7 @@ import type { Tx } from '../db/transaction.js';
 import { toCount, toDbTime } from '../db/values.js';
 import { conflict } from '../errors.js';
 import type { Customer, ListQuery, Validity } from './schema.js';
-import { LIKE_ESCAPE, normaliseForSearch } from './search-terms.js';
+import { LIKE_ESCAPE, escapeLike, normaliseForSearch } from './search-terms.js';
 
 interface CustomerRow {
   id: number;
@@ -54,7 +54,6 @@ const toRow = (v: Partial<CustomerValues>) => ({
   ...(v.validity !== undefined && { validity: v.validity }),
 });
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => LIKE_ESCAPE + c);
 
 /** Customers (companies). Their number stays small, so search is a LIKE over ID and name, escaped. */
 export function createCustomerStore(knex: Knex, tables: TableNames) {

@@ -42,7 +42,7 @@ export type WordMatch =
   | { kind: 'contains'; likePattern: string };
 
 export const LIKE_ESCAPE = '\\';
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => LIKE_ESCAPE + c);
+export const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => LIKE_ESCAPE + c);
 
 /** `a*b*c` → LIKE pattern `a%b%c%` with `%`, `_` and `\` escaped. */
 const likeOf = (word: string) => `${word.split('*').map(escapeLike).join('%')}%`;

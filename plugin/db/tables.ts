@@ -33,6 +33,13 @@ export const TABLES = [
   'faq_stats',
   'faq_votes',
   'faq_gaps',
+  'queues',
+  'agent_groups',
+  'tickets',
+  'ticket_messages',
+  'ticket_faq_links',
+  'idempotency_keys',
+  'faq_deflections',
 ] as const;
 
 export type TableKey = (typeof TABLES)[number];
