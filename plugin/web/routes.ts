@@ -20,6 +20,10 @@ import { notFound } from '../errors.js';
 import { faqApi, faqOperations } from '../faq/api/index.js';
 import { faqEditorPages } from '../faq/pages/editor-pages.js';
 import { homeRoutes } from './controllers/home.js';
+import { ticketsApi, ticketsOperations } from '../tickets/api/index.js';
+import { agentTicketPages } from '../tickets/pages/agent-pages.js';
+import { ticketAdminPages } from '../tickets/pages/admin-pages.js';
+import { portalTicketPages } from '../tickets/pages/portal-pages.js';
 import { passwordPages } from '../customers/password-pages.js';
 import { languageRoutes } from './controllers/language.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
@@ -45,6 +49,11 @@ export function pageRoutes(c: Container): Router {
   router.use(homeRoutes({ agents }));
   router.use(faqEditorPages({ faqArticles: c.services.faqArticles, faqReader: c.services.faqReader, faqCategories: c.services.faqCategories, catalogue: c.services.catalogue, groups: c.services.groups }));
   router.use(faqReaderPages({ faqReader: c.services.faqReader, faqArticles: c.services.faqArticles, faqCategories: c.services.faqCategories, config: c.config }));
+  const { tickets, queues, agentGroups, deflections } = c.services;
+  router.use(portalTicketPages({ tickets, deflections, faqReader: c.services.faqReader, config: c.config }));
+  router.use(agentTicketPages({ tickets, faqArticles: c.services.faqArticles, faqReader: c.services.faqReader, faqCategories: c.services.faqCategories, customerUsers: c.services.customerUsers }));
+  // Ahead of the agent account pages, so /admin/agents/<login>/groups is answered here.
+  router.use(ticketAdminPages({ queues, groups: c.services.groups, agents, agentGroups }));
   router.use(agentAdminRoutes({ agents }));
   router.use(tokenRoutes({ apiTokens, agents }));
   router.use(auditAdminRoutes({ audit }));
@@ -64,7 +73,7 @@ export function uploadParsers(): Router {
 
 export function apiRoutes(c: Container, version: string): Router {
   const router = Router();
-  const document = buildOpenApiDocument([openApiOperation, ...meOperations, ...auditOperations, ...customersOperations, ...customerUsersOperations(c.config.customerUsers.searchLimit), ...backendsOperations, ...profileOperations, ...customerCsvOperations, ...accessOperations, ...faqOperations], version);
+  const document = buildOpenApiDocument([openApiOperation, ...meOperations, ...auditOperations, ...customersOperations, ...customerUsersOperations(c.config.customerUsers.searchLimit), ...backendsOperations, ...profileOperations, ...customerCsvOperations, ...accessOperations, ...faqOperations, ...ticketsOperations], version);
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
@@ -79,6 +88,7 @@ export function apiRoutes(c: Container, version: string): Router {
   router.use(customerCsvApi({ csv: c.services.customerCsv, logger: c.logger }));
   router.use(accessApi({ groups: c.services.groups, catalogue: c.services.catalogue, assignments: c.services.assignments }));
   router.use(faqApi({ faqCategories: c.services.faqCategories, faqArticles: c.services.faqArticles, faqReader: c.services.faqReader }));
+  router.use(ticketsApi({ tickets: c.services.tickets, queues: c.services.queues, agentGroups: c.services.agentGroups, deflections: c.services.deflections }));
   router.use(() => {
     throw notFound('No such API endpoint.');
   });
