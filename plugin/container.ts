@@ -52,8 +52,10 @@ import { createDeflectionStore } from './tickets/deflection-store.js';
 import { createNativeTicketStore } from './tickets/native/ticket-store.js';
 import { createQueueService } from './tickets/queue-service.js';
 import { createQueueStore } from './tickets/queue-store.js';
-import { ignoreTicketEvents } from './tickets/ticket-events.js';
+import { createTicketNotifier } from './tickets/notifications.js';
 import { createTicketService } from './tickets/ticket-service.js';
+import { createDashboardService } from './tickets/dashboard-service.js';
+import { createStatsStore } from './tickets/stats-store.js';
 
 /** The composition root: the one place that builds knex, stores, services and strategies. */
 export function createContainer(config: LoketConfig, logger: Logger) {
@@ -172,6 +174,7 @@ export function createContainer(config: LoketConfig, logger: Logger) {
 
   const queues = createQueueService({ store: createQueueStore(knex, tables), groups: groupStore, audit, transaction });
   const ticketStore = createNativeTicketStore(knex, tables, createIdempotencyStore(tables));
+  const agentContacts = createAgentGroupStore(knex, tables);
   const tickets = createTicketService({
     tickets: ticketStore,
     queues,
@@ -179,9 +182,18 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     customerUsers,
     entitledServices: (user) => assignments.entitledServices(user),
     faq: faqArticles,
-    events: ignoreTicketEvents,
+    events: createTicketNotifier({
+      mailer,
+      translator,
+      logger,
+      baseUrl: config.baseUrl,
+      defaultLanguage: config.i18n.defaultLanguage,
+      customerUsers,
+      agentsInGroup: (group, permissions) => agentContacts.contactsInGroup(group, permissions),
+    }),
   });
   const deflections = createDeflectionService({ store: createDeflectionStore(knex, tables), faq: faqArticles });
+  const dashboard = createDashboardService({ stats: createStatsStore(knex, tables), tickets });
 
   return {
     config,
@@ -190,7 +202,7 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     dialect,
     tables,
     databaseLabel,
-    services: { audit, agents, apiTokens, actors, customers, customerUsers, customerAccounts, backends, customerCsv, groups, catalogue, assignments, faqCategories, faqArticles, faqReader, faqViews: views, kb, agentGroups, queues, tickets, deflections },
+    services: { audit, agents, apiTokens, actors, customers, customerUsers, customerAccounts, backends, customerCsv, groups, catalogue, assignments, faqCategories, faqArticles, faqReader, faqViews: views, kb, agentGroups, queues, tickets, deflections, dashboard },
     passport,
     sessionStore,
     translator,

@@ -4,6 +4,7 @@ import type { AuditSubject } from '../audit/service.js';
 import type { Container } from '../container.js';
 import { seedDemoCustomers } from './customers.js';
 import { seedDemoFaq } from './faq.js';
+import { DEMO_QUEUES, seedDemoTickets } from './tickets.js';
 
 export interface DemoCredential {
   role: string;
@@ -21,7 +22,8 @@ const DEMO_AGENTS = [
 
 /**
  * Demo data for an empty database: staff accounts, two customers with their users (a key user, a
- * manager with a report, one person in both customers), all with generated passwords (never fixed ones). Returns null
+ * manager with a report, one person in both customers), all with generated passwords (never fixed ones),
+ * the FAQ from kb/, and queues with tickets in every state. Returns null
  * when the database already has accounts, so a restart never reseeds or changes passwords.
  */
 export async function seedDemo(c: Container): Promise<DemoCredential[] | null> {
@@ -35,12 +37,17 @@ export async function seedDemo(c: Container): Promise<DemoCredential[] | null> {
   }
   credentials.push(...(await seedDemoCustomers(c, DEMO_SUBJECT, adminId)));
   await seedDemoFaq(c, DEMO_SUBJECT);
+  // After the FAQ: a demo ticket links a kb/ article.
+  const admin = await c.services.actors.resolve({ type: 'agent', id: adminId }, 'session');
+  if (!admin) throw new Error('demo admin missing');
+  await seedDemoTickets(c, admin, DEMO_SUBJECT);
   return credentials;
 }
 
 export function formatCredentials(credentials: DemoCredential[], url: string): string {
   const rows = credentials.map((c) => `  ${c.role.padEnd(8)} login: ${c.login.padEnd(14)} password: ${c.password}`);
-  return [`Loket demo accounts (generated for this database; sign in at ${url}/login):`, ...rows, ''].join('\n');
+  const queues = DEMO_QUEUES.map((q) => `${q.name} (group ${q.group})`).join(', ');
+  return [`Loket demo accounts (generated for this database; sign in at ${url}/login):`, ...rows, `  Demo tickets wait in the queues ${queues}.`, ''].join('\n');
 }
 
 /** Saved beside the database for the person running the demo; readable by the owner only. */

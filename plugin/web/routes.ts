@@ -53,7 +53,7 @@ export function pageRoutes(c: Container): Router {
   router.use(portalTicketPages({ tickets, deflections, faqReader: c.services.faqReader, config: c.config }));
   router.use(agentTicketPages({ tickets, faqArticles: c.services.faqArticles, faqReader: c.services.faqReader, faqCategories: c.services.faqCategories, customerUsers: c.services.customerUsers }));
   // Ahead of the agent account pages, so /admin/agents/<login>/groups is answered here.
-  router.use(ticketAdminPages({ queues, groups: c.services.groups, agents, agentGroups }));
+  router.use(ticketAdminPages({ queues, groups: c.services.groups, agents, agentGroups, dashboard: c.services.dashboard }));
   router.use(agentAdminRoutes({ agents }));
   router.use(tokenRoutes({ apiTokens, agents }));
   router.use(auditAdminRoutes({ audit }));

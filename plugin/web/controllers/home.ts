@@ -3,16 +3,15 @@ import { homePathFor } from '../../access/policy.js';
 import type { AgentService } from '../../agents/service.js';
 import { loketBase, pageRequires } from '../middleware/guards.js';
 
-/** The three areas' start pages. They show what exists today and fill up as features land. */
+/**
+ * The areas' start pages. The portal's is answered beside its ticket pages (tickets/pages/portal-pages.ts),
+ * since it lists the latest tickets.
+ */
 export function homeRoutes(deps: { agents: AgentService }): Router {
   const router = Router();
 
   router.get('/', (req, res) => {
     res.redirect(303, loketBase(res) + (req.user ? homePathFor(req.user) : '/login'));
-  });
-
-  router.get('/portal', pageRequires('portal.use'), (_req, res) => {
-    res.render('portal/home');
   });
 
   router.get('/agent', pageRequires('agent.use'), async (req, res) => {
