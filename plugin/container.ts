@@ -175,6 +175,15 @@ export function createContainer(config: LoketConfig, logger: Logger) {
   const queues = createQueueService({ store: createQueueStore(knex, tables), groups: groupStore, audit, transaction });
   const ticketStore = createNativeTicketStore(knex, tables, createIdempotencyStore(tables));
   const agentContacts = createAgentGroupStore(knex, tables);
+  const ticketNotifier = createTicketNotifier({
+    mailer,
+    translator,
+    logger,
+    baseUrl: config.baseUrl,
+    defaultLanguage: config.i18n.defaultLanguage,
+    customerUsers,
+    agentsInGroup: (group, permissions) => agentContacts.contactsInGroup(group, permissions),
+  });
   const tickets = createTicketService({
     tickets: ticketStore,
     queues,
@@ -182,15 +191,7 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     customerUsers,
     entitledServices: (user) => assignments.entitledServices(user),
     faq: faqArticles,
-    events: createTicketNotifier({
-      mailer,
-      translator,
-      logger,
-      baseUrl: config.baseUrl,
-      defaultLanguage: config.i18n.defaultLanguage,
-      customerUsers,
-      agentsInGroup: (group, permissions) => agentContacts.contactsInGroup(group, permissions),
-    }),
+    events: ticketNotifier,
   });
   const deflections = createDeflectionService({ store: createDeflectionStore(knex, tables), faq: faqArticles });
   const dashboard = createDashboardService({ stats: createStatsStore(knex, tables), tickets });
@@ -226,6 +227,7 @@ export function createContainer(config: LoketConfig, logger: Logger) {
       await views.close();
       await markdown.close();
       sessionStore.close();
+      await ticketNotifier.settle();
       mailer.close();
       await knex.destroy();
     },

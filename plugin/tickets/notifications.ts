@@ -50,7 +50,7 @@ function mergeStateIntoMessages(batch: readonly TicketNotice[]): TicketNotice[] 
  * gets their own mail in their own language at their current address. Runs after the request's change
  * is committed and never throws into it: a failing mail server is logged.
  */
-export function createTicketNotifier(deps: TicketNotifierDeps): TicketEvents {
+export function createTicketNotifier(deps: TicketNotifierDeps): TicketEvents & { settle(): Promise<void> } {
   let batch: TicketNotice[] = [];
   const languageOf = (value: string | null): Language => (isLanguage(value) ? value : deps.defaultLanguage);
 
@@ -112,10 +112,14 @@ export function createTicketNotifier(deps: TicketNotifierDeps): TicketEvents {
     }
   }
 
+  const inFlight = new Set<Promise<void>>();
   function flush(): void {
     const notices = mergeStateIntoMessages(batch);
     batch = [];
-    for (const notice of notices) void deliver(notice);
+    for (const notice of notices) {
+      const delivery = deliver(notice).finally(() => inFlight.delete(delivery));
+      inFlight.add(delivery);
+    }
   }
 
   function collect(notice: TicketNotice): void {
@@ -129,5 +133,10 @@ export function createTicketNotifier(deps: TicketNotifierDeps): TicketEvents {
     created: (ticket) => collect({ kind: 'created', ticket }),
     messageAdded: (ticket, message) => collect({ kind: 'message', ticket, message, nowState: null }),
     stateChanged: (ticket, from, to, by) => collect({ kind: 'state', ticket, from, to, by }),
+    /** Waits for every mail already on its way (shutdown, `loket seed`), so none is cut off by closing the transport. */
+    async settle() {
+      if (batch.length) flush();
+      while (inFlight.size) await Promise.all([...inFlight]);
+    },
   };
 }

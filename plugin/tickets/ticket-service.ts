@@ -282,7 +282,7 @@ export function createTicketService(deps: {
         throw new LoketError({ status: 409, code: 'edit_conflict', message: 'Someone else changed this ticket just now. Reload and try again.' });
       }
       deps.events.stateChanged(ticket, ticket.state, state, { key: author.author, name: author.authorName, kind: author.authorKind === 'agent' ? 'agent' : 'customer' });
-      return { ...ticket, state };
+      return (await deps.tickets.get(number, false)) ?? { ...ticket, state };
     },
 
     async linkFaq(actor: Actor, number: string, articleIds: readonly number[]): Promise<void> {

@@ -53,9 +53,7 @@ export function ticketApi(deps: { tickets: TicketService }): Router {
   router.patch('/tickets/:number', async (req, res) => {
     const actor = currentActor(req);
     const { state } = parseBody(stateChangeSchema, req.body);
-    await tickets.changeState(actor, numberOf(req), state);
-    // Read back: the service answers the ticket as it was before, without the new updatedAt/closedAt.
-    res.json(presentTicket((await tickets.view(actor, numberOf(req))).ticket));
+    res.json(presentTicket(await tickets.changeState(actor, numberOf(req), state)));
   });
 
   router.post('/tickets/:number/messages', async (req, res) => {
