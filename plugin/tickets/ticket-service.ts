@@ -180,6 +180,8 @@ export function createTicketService(deps: {
       }
       const faqArticleIds = await checkFaqIds(actor, input.faqArticleIds);
       const staff = can(actor, 'agent.use');
+      const customerSnapshot = snapshotOf(user, await deps.customerUsers.fieldMap());
+      const firstMessage = { ...authorOf(actor), internal: false, body: input.body };
       const result = await deps.tickets.create(
         {
           title: input.title,
@@ -194,15 +196,21 @@ export function createTicketService(deps: {
           createdBy: principalKey(actor.principal),
           createdByName: actor.displayName,
           delegationId: actor.delegation?.id ?? null,
-          customerSnapshot: snapshotOf(user, await deps.customerUsers.fieldMap()),
-          firstMessage: { ...authorOf(actor), internal: false, body: input.body },
+          customerSnapshot,
+          firstMessage,
           faqArticleIds,
         },
         idempotencyKey === null ? null : { owner: principalKey(actor.principal), key: idempotencyKey, requestHash: requestHash(input) },
       );
       if (!result.replayed) {
-        const full = await deps.tickets.get(result.ticket.number, true);
-        if (full) deps.events.created(full);
+        // What listeners need is known already: no read-back of what was just written.
+        const { ticket } = result;
+        deps.events.created({
+          ...ticket,
+          customerSnapshot,
+          messages: [{ ...firstMessage, id: 0, createdAt: ticket.createdAt }],
+          faqLinks: faqArticleIds.map((articleId) => ({ articleId, linkedBy: ticket.createdBy, linkedAt: ticket.createdAt })),
+        });
       }
       return result;
     },
