@@ -303,7 +303,9 @@ export function createTicketService(deps: {
     /** What an FAQ draft made from this ticket starts with: its title, the question and the public answers. */
     async faqDraftSource(actor: Actor, number: string): Promise<{ ticket: Ticket; title: string; body: string }> {
       requireCapability(actor, 'faq.write');
-      const { ticket } = await visible(actor, number);
+      // The draft is linked to the ticket: that is work on it, so rw is needed as for a reply.
+      const { ticket, audience } = await visible(actor, number);
+      requireWork(actor, audience, ticket);
       const publicMessages = ticket.messages.filter((m) => !m.internal && m.authorKind !== 'system');
       const [question, ...rest] = publicMessages;
       const answers = rest.filter((m) => m.authorKind === 'agent');

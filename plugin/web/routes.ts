@@ -51,7 +51,7 @@ export function pageRoutes(c: Container): Router {
   router.use(faqReaderPages({ faqReader: c.services.faqReader, faqArticles: c.services.faqArticles, faqCategories: c.services.faqCategories, config: c.config }));
   const { tickets, queues, agentGroups, deflections } = c.services;
   router.use(portalTicketPages({ tickets, deflections, faqReader: c.services.faqReader, config: c.config }));
-  router.use(agentTicketPages({ tickets, faqArticles: c.services.faqArticles, faqReader: c.services.faqReader, faqCategories: c.services.faqCategories, customerUsers: c.services.customerUsers }));
+  router.use(agentTicketPages({ tickets, faqArticles: c.services.faqArticles, faqReader: c.services.faqReader, faqCategories: c.services.faqCategories }));
   // Ahead of the agent account pages, so /admin/agents/<login>/groups is answered here.
   router.use(ticketAdminPages({ queues, groups: c.services.groups, agents, agentGroups, dashboard: c.services.dashboard }));
   router.use(agentAdminRoutes({ agents }));
@@ -88,7 +88,7 @@ export function apiRoutes(c: Container, version: string): Router {
   router.use(customerCsvApi({ csv: c.services.customerCsv, logger: c.logger }));
   router.use(accessApi({ groups: c.services.groups, catalogue: c.services.catalogue, assignments: c.services.assignments }));
   router.use(faqApi({ faqCategories: c.services.faqCategories, faqArticles: c.services.faqArticles, faqReader: c.services.faqReader }));
-  router.use(ticketsApi({ tickets: c.services.tickets, queues: c.services.queues, agentGroups: c.services.agentGroups, deflections: c.services.deflections }));
+  router.use(ticketsApi({ tickets: c.services.tickets, queues: c.services.queues, agentGroups: c.services.agentGroups, groups: c.services.groups, deflections: c.services.deflections }));
   router.use(() => {
     throw notFound('No such API endpoint.');
   });

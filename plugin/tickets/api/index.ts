@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { GroupService } from '../../access/groups/service.js';
 import type { AgentGroupService } from '../../agents/agent-groups-service.js';
 import type { DeflectionService } from '../deflection-service.js';
 import type { QueueService } from '../queue-service.js';
@@ -14,6 +15,7 @@ export interface TicketApiDeps {
   tickets: TicketService;
   queues: QueueService;
   agentGroups: AgentGroupService;
+  groups: GroupService;
   deflections: DeflectionService;
 }
 

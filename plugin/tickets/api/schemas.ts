@@ -128,12 +128,3 @@ export const queueSchema = z.object({
 });
 
 export const presentQueue = (q: Queue): z.output<typeof queueSchema> => ({ name: q.name, group: q.group, comment: q.comment, validity: q.validity, version: q.version });
-
-/**
- * Permission types weakest first, as the customer-user assignments answer them: ro, create, the
- * types admins added (by name), rw last (it implies all others).
- */
-export function rankPermissions(permissions: readonly string[]): string[] {
-  const rank = (p: string) => (p === 'ro' ? 0 : p === 'create' ? 1 : p === 'rw' ? 3 : 2);
-  return [...permissions].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-}

@@ -47,8 +47,7 @@ export function agentFaqDraftPages(deps: AgentTicketDeps): Router {
     const number = ticketNumberOf(req.params.number);
     const form = parseInput(faqDraftForm, req.body);
     try {
-      // Linking is the last step and needs rw on the ticket: asked first, so a refusal leaves no orphan draft.
-      await deps.tickets.linkFaq(actor, number, []);
+      // Asks for rw on the ticket before anything is written, so a refusal leaves no orphan draft.
       const source = await deps.tickets.faqDraftSource(actor, number);
       const subject = auditSubjectOf(actor, req.ip ?? null);
       let article: Article | null = null;

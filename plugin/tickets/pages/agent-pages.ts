@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import type { CustomerUserService } from '../../customers/customer-user-service.js';
 import type { ArticleService } from '../../faq/article-service.js';
 import type { CategoryService } from '../../faq/category-service.js';
 import type { ReaderService } from '../../faq/reader-service.js';
@@ -15,7 +14,6 @@ export interface AgentTicketDeps {
   faqArticles: ArticleService;
   faqReader: ReaderService;
   faqCategories: CategoryService;
-  customerUsers: CustomerUserService;
 }
 
 /**
