@@ -21,7 +21,12 @@ import { createBackendService } from './customers/backend-service.js';
 import { createCustomerCsvService } from './customers/csv/csv-service.js';
 import { createBackendSettingsStore } from './customers/backend-settings-store.js';
 import { createBackendRegistry } from './customers/backends/backend.js';
+import { createBackendList } from './customers/backends/backend-list.js';
 import { createDbBackend } from './customers/backends/db/backend.js';
+import { createLdapBackend } from './customers/backends/ldap/backend.js';
+import { createDirectoryLogin } from './customers/backends/ldap/directory-login.js';
+import { createShadowStore } from './customers/backends/ldap/shadow-store.js';
+import { createShadowWriter } from './customers/backends/ldap/shadow-writer.js';
 import { createCustomerUserStore } from './customers/backends/db/store.js';
 import { createCustomerService } from './customers/customer-service.js';
 import { createCustomerStore } from './customers/customer-store.js';
@@ -89,8 +94,16 @@ export function createContainer(config: LoketConfig, logger: Logger) {
   const customers = createCustomerService({ store: customerStore, audit, transaction });
   const backendSettings = createBackendSettingsStore(knex, tables);
   const dbBackend = createDbBackend({ store: customerUserStore, settings: backendSettings });
-  // Directory backends join this list in the LDAP issue, in the order their settings give.
-  const registry = createBackendRegistry(() => Promise.resolve([dbBackend]));
+  const shadowStore = createShadowStore(knex, tables);
+  const shadowWriter = createShadowWriter({ shadows: shadowStore, users: customerUserStore });
+  const backendList = createBackendList({
+    settings: backendSettings,
+    db: dbBackend,
+    logger,
+    makeLdap: (key, settings) => createLdapBackend({ key, settings, writer: shadowWriter, users: customerUserStore, db: dbBackend, transaction, logger }),
+  });
+  const registry = createBackendRegistry(backendList.all);
+  const directoryLogin = createDirectoryLogin({ backends: backendList.directories, users: customerUserStore, logger });
   const customerUsers = createCustomerUserService({
     registry,
     db: dbBackend,
@@ -116,7 +129,7 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     passwordLinkHours: config.customerUsers.passwordLinkHours,
     endSessions,
   });
-  const backends = createBackendService({ settings: backendSettings, db: dbBackend, users: customerUsers, audit, transaction });
+  
   const customerCsv = createCustomerCsvService({
     customerUsers,
     customers,
@@ -126,6 +139,15 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     pageSize: config.customerUsers.searchLimit,
   });
   const groupStore = createGroupStore(knex, tables);
+  const backends = createBackendService({
+    settings: backendSettings,
+    db: dbBackend,
+    users: customerUsers,
+    groups: { findManyByName: (names) => groupStore.groups.findManyByName(names), permissionTypes: () => groupStore.permissionTypes() },
+    countUsers: (source) => shadowStore.countAll(source),
+    audit,
+    transaction,
+  });
   const catalogueStore = createCatalogueStore(knex, tables);
   const groups = createGroupService({ store: groupStore, audit, transaction });
   const catalogue = createCatalogueService({ store: catalogueStore, audit, transaction });
@@ -138,7 +160,7 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     audit,
     transaction,
   });
-  const actors = createActorResolver({ agents, customerUsers, customerLogin: customerAccounts, permissions: assignments, agentGroups });
+  const actors = createActorResolver({ agents, customerUsers, customerLogin: customerAccounts, permissions: assignments, agentGroups, directoryLogin: { verifyCredentials: directoryLogin.verify } });
   const passport = createPassport(actors);
 
   const markdown = createMarkdownRenderer();
@@ -206,6 +228,8 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     services: { audit, agents, apiTokens, actors, customers, customerUsers, customerAccounts, backends, customerCsv, groups, catalogue, assignments, faqCategories, faqArticles, faqReader, faqViews: views, kb, agentGroups, queues, tickets, deflections, dashboard },
     passport,
     sessionStore,
+    /** The backends in their order; the directory ones with their connection, for sync, test and preview. */
+    backendList,
     translator,
     mailer,
 

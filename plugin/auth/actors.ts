@@ -70,6 +70,7 @@ export function createActorResolver(deps: {
   customerLogin: CustomerUserLogin;
   permissions: GroupPermissionLookup;
   agentGroups: { permissionIndexFor(agentId: number): Promise<Record<string, string[]>> };
+  directoryLogin: CustomerUserLogin;
 }) {
   const forAgent = async (agent: Agent, authenticatedBy: Actor['authenticatedBy']): Promise<Actor> =>
     agentActor(agent, authenticatedBy, await deps.agentGroups.permissionIndexFor(agent.id));
@@ -97,6 +98,11 @@ export function createActorResolver(deps: {
       const agent = await deps.agents.verifyCredentials(login, password);
       if (agent) return forAgent(agent, 'session');
       return forCustomer(await deps.customerLogin.verifyCredentials(login, password), 'session');
+    },
+
+    /** Directory users (LDAP): bind as their entry. Throws DirectoryUnavailable when the directory is down. */
+    async verifyDirectoryCredentials(login: string, password: string): Promise<Actor | null> {
+      return forCustomer(await deps.directoryLogin.verifyCredentials(login, password), 'session');
     },
   };
 }

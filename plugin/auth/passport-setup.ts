@@ -3,20 +3,15 @@ import passport from 'passport';
 export type LoketPassport = InstanceType<typeof passport.Passport>;
 import { Strategy } from 'passport-strategy';
 import type { Request } from 'express';
-import { parsePrincipalKey, principalKey } from '../access/actor.js';
+import { parsePrincipalKey, principalKey, type Actor } from '../access/actor.js';
 import type { ActorResolver } from './actors.js';
 import { credentialsSchema } from './credentials.js';
 
-/**
- * Login with login + password from the POST body only. passport-local also reads req.query, which
- * would accept credentials from a URL (SECURITY.md: never in query strings), hence our own strategy.
- */
-class PasswordStrategy extends Strategy {
-  name = 'password';
+type Verify = (login: string, password: string) => Promise<Actor | null>;
 
-  constructor(private readonly resolver: ActorResolver) {
-    super();
-  }
+/** Credentials from the POST body only, checked by `verify`; a malformed body fails with 400 before any lookup. */
+abstract class BodyCredentialsStrategy extends Strategy {
+  protected abstract verify: Verify;
 
   override authenticate(req: Request): void {
     const parsed = credentialsSchema.safeParse(req.body);
@@ -24,10 +19,39 @@ class PasswordStrategy extends Strategy {
       this.fail({ message: 'invalid' }, 400);
       return;
     }
-    this.resolver.verifyCredentials(parsed.data.login, parsed.data.password).then(
+    this.verify(parsed.data.login, parsed.data.password).then(
       (actor) => (actor ? this.success(actor) : this.fail({ message: 'invalid' }, 401)),
       (err: unknown) => this.error(err instanceof Error ? err : new Error(String(err))),
     );
+  }
+}
+
+/**
+ * Login with login + password from the POST body only. passport-local also reads req.query, which
+ * would accept credentials from a URL (SECURITY.md: never in query strings), hence our own strategy.
+ */
+class PasswordStrategy extends BodyCredentialsStrategy {
+  name = 'password';
+  protected verify: Verify;
+
+  constructor(resolver: ActorResolver) {
+    super();
+    this.verify = (login, password) => resolver.verifyCredentials(login, password);
+  }
+}
+
+/**
+ * Directory users: our own small strategy on ldapts (passport-ldapauth sits on the decommissioned
+ * ldapjs). Tried after the password strategy; a directory that is down is an error, not a failure,
+ * so the login page can say "temporarily unavailable" instead of "wrong password".
+ */
+class LdapStrategy extends BodyCredentialsStrategy {
+  name = 'ldap';
+  protected verify: Verify;
+
+  constructor(resolver: ActorResolver) {
+    super();
+    this.verify = (login, password) => resolver.verifyDirectoryCredentials(login, password);
   }
 }
 
@@ -35,6 +59,7 @@ class PasswordStrategy extends Strategy {
 export function createPassport(resolver: ActorResolver): LoketPassport {
   const instance = new passport.Passport();
   instance.use(new PasswordStrategy(resolver));
+  instance.use(new LdapStrategy(resolver));
   instance.serializeUser<string>((user, done) => done(null, principalKey(user.principal)));
   instance.deserializeUser<string>((key, done) => {
     const principal = parsePrincipalKey(key);

@@ -10,6 +10,7 @@ import { loketBase } from '../web/middleware/guards.js';
 import { parseInput } from '../web/validate.js';
 import { credentialsSchema, safeReturnPath } from './credentials.js';
 import { loginThrottle } from './login-throttle.js';
+import { DirectoryUnavailable } from '../customers/backends/ldap/directory.js';
 
 interface Deps {
   passport: LoketPassport;
@@ -26,7 +27,7 @@ const asError = (err: unknown): Error => (err instanceof Error ? err : new Error
 
 function authenticate(passport: LoketPassport, req: Request, res: Response): Promise<Actor | null> {
   return new Promise((resolve, reject) => {
-    const run = passport.authenticate('password', (err: unknown, user: Actor | false) => {
+    const run = passport.authenticate(['password', 'ldap'], (err: unknown, user: Actor | false) => {
       if (err) reject(asError(err));
       else resolve(user || null);
     }) as RequestHandler;
@@ -59,7 +60,16 @@ export function authRoutes({ passport, audit, config, logger }: Deps): Router {
     async (req, res) => {
       const credentials = parseInput(credentialsSchema, req.body);
       const returnTo = safeReturnPath(credentials.returnTo);
-      const actor = await authenticate(passport, req, res);
+      let actor: Actor | null;
+      try {
+        actor = await authenticate(passport, req, res);
+      } catch (err) {
+        if (!(err instanceof DirectoryUnavailable)) throw err;
+        logger.warn({ login: credentials.login.slice(0, 191), ip: req.ip, backend: err.backend }, 'login: directory unavailable');
+        const t = res.locals.t as (key: string) => string;
+        renderLogin(res, 503, { login: credentials.login, returnTo, error: t('login.directoryUnavailable') });
+        return;
+      }
       if (!actor) {
         logger.info({ login: credentials.login.slice(0, 191), ip: req.ip }, 'login failed');
         const t = res.locals.t as (key: string) => string;

@@ -3,6 +3,7 @@ import type { TableNames } from '../db/tables.js';
 import type { Tx } from '../db/transaction.js';
 import { fromDbJson, toDbJson, toDbTime } from '../db/values.js';
 import { conflict } from '../errors.js';
+import { translateDbError } from '../db/errors.js';
 
 export interface StoredBackend {
   key: string;
@@ -45,6 +46,23 @@ export function createBackendSettingsStore(knex: Knex, tables: TableNames) {
     async get(key: string, tx?: Tx): Promise<StoredBackend | null> {
       const row = await table(tx).where({ backend_key: key }).first();
       return row ? toBackend(row) : null;
+    },
+
+    async insert(key: string, type: string, position: number, settings: Record<string, unknown>, by: string, tx: Tx): Promise<void> {
+      try {
+        await table(tx).insert({ backend_key: key, type, position, settings_json: toDbJson(settings), updated_at: toDbTime(), updated_by: by, version: 1 });
+      } catch (err) {
+        throw translateDbError(err, { field: 'key', what: 'A backend with this key' });
+      }
+    },
+
+    /** Positions 0..n-1 in the given order (the caller passes every key). */
+    async setOrder(keys: readonly string[], tx: Tx): Promise<void> {
+      for (const [position, key] of keys.entries()) await table(tx).where({ backend_key: key }).update({ position });
+    },
+
+    async remove(key: string, tx: Tx): Promise<void> {
+      await table(tx).where({ backend_key: key }).del();
     },
 
     async update(key: string, settings: Record<string, unknown>, expectedVersion: number, by: string, tx: Tx): Promise<void> {

@@ -20,7 +20,7 @@ export const relationsSchema = z.strictObject({
 });
 export type Relations = z.output<typeof relationsSchema>;
 const RELATION_KEYS = Object.keys(relationsSchema.shape);
-const RESERVED_LOGINS = new Set(['new', 'import', 'export']);
+export const RESERVED_LOGINS = new Set(['new', 'import', 'export']);
 
 /** Read-only API fields a client may send back unchanged (a GET body PUT back); they are ignored. */
 const ECHO_KEYS = ['backend', 'hasPassword', 'createdAt', 'updatedAt', 'lastLoginAt', 'anonymised'];

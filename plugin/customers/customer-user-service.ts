@@ -80,14 +80,16 @@ export function createCustomerUserService(deps: CustomerUserDeps) {
   async function update(actor: Actor, login: string, input: unknown, subject: AuditSubject, opts: { expectedVersion?: number | undefined; map?: FieldMap } = {}): Promise<CustomerUserRecord> {
     const current = await deps.registry.findByLogin(login.trim().toLowerCase());
     if (!current) throw notFound(`No customer user with login ${login}.`);
-    if (current.backend !== deps.db.key) throw ruleViolation('This customer user comes from a directory; change the fields there.', undefined, 'read_only_backend');
-    const map = opts.map ?? (await deps.db.fieldMap());
+    // A directory user's fields belong to the directory; Loket keeps their relations, validity and preferences.
+    const directory = current.backend !== deps.db.key;
+    const map = directory ? await deps.registry.recordMap(current.backend) : (opts.map ?? (await deps.db.fieldMap()));
     const { fields, relations } = parseCustomerUserWrite(map, input, { partial: true });
     for (const row of map) {
-      if (row.readOnly && Object.hasOwn(fields, row.key) && fields[row.key] !== (current.fields[row.key] ?? null)) {
-        throw forbidden(`${row.key} is read-only.`);
+      if ((row.readOnly || directory) && Object.hasOwn(fields, row.key) && fields[row.key] !== (current.fields[row.key] ?? null)) {
+        throw forbidden(directory ? `${row.key} comes from the directory; change it there.` : `${row.key} is read-only.`);
       }
     }
+    if (directory && relations.password !== undefined) throw ruleViolation('This customer user signs in with their directory password.', 'password', 'directory_user');
     const expectedVersion = opts.expectedVersion ?? relations.version ?? current.version;
     await assertNotAnAgent(fields, current);
     const passwordHash = relations.password === undefined ? undefined : await hashPassword(relations.password);

@@ -90,7 +90,8 @@ export type FieldValues = Record<string, FieldValue>;
 
 const DEFAULT_MAX = 191;
 
-function checkValue(row: FieldMapRow, raw: unknown): FieldValue {
+/** One value checked against its row; throws a 400 naming the field. */
+export function checkValue(row: FieldMapRow, raw: unknown): FieldValue {
   const fail = (message: string) => validationError(`${row.key}: ${message}`, row.key);
   if (raw === null || raw === undefined) return null;
   if (typeof raw === 'number' && row.type === 'int') {

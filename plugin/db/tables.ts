@@ -40,6 +40,8 @@ export const TABLES = [
   'ticket_faq_links',
   'idempotency_keys',
   'faq_deflections',
+  'directory_group_grants',
+  'job_leases',
 ] as const;
 
 export type TableKey = (typeof TABLES)[number];

@@ -24,6 +24,8 @@ export interface CustomerUserRecord {
   lastLoginAt: string | null;
   anonymisedAt: string | null;
   version: number;
+  /** A directory user: where the entry is, when a sync last saw it, and since when it is missing. */
+  directory: { dn: string; seenAt: string | null; missingAt: string | null } | null;
 }
 
 export interface BackendSearch {
@@ -62,6 +64,8 @@ export interface CustomerUserBackend {
   readonly type: 'db' | 'ldap';
   readonly capabilities: BackendCapabilities;
   fieldMap(): Promise<FieldMap>;
+  /** The map a record's `fields` follow, with storage in Loket's terms (columns, extra.<name>). */
+  recordMap(): Promise<FieldMap>;
   findByLogin(login: string): Promise<CustomerUserRecord | null>;
   search(query: BackendSearch): Promise<BackendPage>;
 }
@@ -74,6 +78,12 @@ export interface CustomerUserBackend {
 export function createBackendRegistry(listBackends: () => Promise<CustomerUserBackend[]>) {
   return {
     list: listBackends,
+
+    /** The record map of the backend a user came from; the first backend's when it is gone. */
+    async recordMap(backendKey: string): Promise<FieldMap> {
+      const backends = await listBackends();
+      return (backends.find((b) => b.key === backendKey) ?? backends[0]!).recordMap();
+    },
 
     async findByLogin(login: string): Promise<CustomerUserRecord | null> {
       for (const backend of await listBackends()) {

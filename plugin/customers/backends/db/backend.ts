@@ -109,6 +109,7 @@ export function createDbBackend(deps: { store: CustomerUserStore; settings: Back
       lastLoginAt: u.lastLoginAt,
       anonymisedAt: u.anonymisedAt,
       version: u.version,
+      directory: u.directory ? { dn: u.directory.dn, seenAt: u.directory.seenAt, missingAt: u.directory.missingAt } : null,
     }));
   }
 
@@ -122,7 +123,12 @@ export function createDbBackend(deps: { store: CustomerUserStore; settings: Back
     type: 'db',
     capabilities: { writable: true, localPasswords: true },
     fieldMap,
-    findByLogin: async (login) => one(await deps.store.findByLogin(login)),
+    recordMap: fieldMap,
+    // Only its own users: a directory user's shadow row is answered by that directory's backend.
+    findByLogin: async (login) => {
+      const stored = await deps.store.findByLogin(login);
+      return one(stored?.source === DB_BACKEND_KEY ? stored : null);
+    },
     findById: async (id) => one(await deps.store.findById(id)),
     toRecords,
     async search(query: BackendSearch) {

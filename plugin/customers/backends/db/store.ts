@@ -45,6 +45,11 @@ interface UserRow {
   last_login_at: string | null;
   anonymised_at: string | null;
   version: number;
+  directory_id: string | null;
+  directory_dn: string | null;
+  directory_hash: string | null;
+  directory_seen_at: string | null;
+  directory_missing_at: string | null;
 }
 
 /** A stored customer user as the database holds it; the backend turns it into map fields. */
@@ -62,6 +67,8 @@ export interface StoredUser {
   lastLoginAt: string | null;
   anonymisedAt: string | null;
   version: number;
+  /** Set for a directory user's shadow row. */
+  directory: { id: string; dn: string; seenAt: string | null; missingAt: string | null } | null;
 }
 
 const toStored = (row: UserRow): StoredUser => ({
@@ -78,6 +85,7 @@ const toStored = (row: UserRow): StoredUser => ({
   lastLoginAt: row.last_login_at,
   anonymisedAt: row.anonymised_at,
   version: Number(row.version),
+  directory: row.directory_id ? { id: row.directory_id, dn: row.directory_dn ?? '', seenAt: row.directory_seen_at, missingAt: row.directory_missing_at } : null,
 });
 
 export interface UserWrite {
@@ -90,6 +98,10 @@ export interface UserWrite {
   passwordHash?: string | null;
   language?: string | null;
   anonymisedAt?: string | null;
+  /** Which backend the row belongs to (only on insert; the database backend's own rows are 'db'). */
+  source?: string;
+  /** A directory user's shadow row: the stable id, normalised DN and hash of what was mapped. */
+  directory?: { id: string; dn: string; hash: string; seenAt?: string; missingAt?: string | null };
 }
 
 export interface SearchTerm {
@@ -126,6 +138,14 @@ export function createCustomerUserStore(knex: Knex, tables: TableNames) {
     if (write.passwordHash !== undefined) row.password_hash = write.passwordHash;
     if (write.language !== undefined) row.language = write.language;
     if (write.anonymisedAt !== undefined) row.anonymised_at = write.anonymisedAt;
+    if (write.source !== undefined) row.source = write.source;
+    if (write.directory) {
+      row.directory_id = write.directory.id;
+      row.directory_dn = write.directory.dn;
+      row.directory_hash = write.directory.hash;
+      if (write.directory.seenAt !== undefined) row.directory_seen_at = write.directory.seenAt;
+      if (write.directory.missingAt !== undefined) row.directory_missing_at = write.directory.missingAt;
+    }
     return row;
   }
 

@@ -1,0 +1,55 @@
+import type { Context } from 'mocha';
+import type { Actor } from '../../plugin/access/actor.js';
+import { cliSubject } from '../../plugin/audit/service.js';
+import type { LdapSettingsInput } from '../../plugin/customers/backends/ldap/settings.js';
+import type { TestApp } from './app.js';
+import { needComponent } from './components.js';
+import { ensureCustomer } from './customers.js';
+import { fixtureDns, fixtureLdif } from './ldap-fixtures.js';
+import { slapdAvailable, startSlapd, type Slapd } from './slapd.js';
+
+/** A throwaway slapd with the fixture directory, or a skipped suite (a failed one under CI). */
+export async function startFixtureDirectory(ctx: Context): Promise<Slapd | null> {
+  needComponent(ctx, 'slapd', slapdAvailable(), 'apt-get install -y slapd ldap-utils');
+  return startSlapd({ seed: fixtureLdif() });
+}
+
+/**
+ * Settings for the fixture directory: people below ou=people, the disabled one filtered out, customers
+ * from the OU (acme → acme, fjord → fjord; contractors have none), a custom field with markup
+ * (displayName) and one with a javascript: URL (labeledURI as a link).
+ */
+export function fixtureSettings(slapd: Slapd, overrides: Partial<LdapSettingsInput> = {}): LdapSettingsInput {
+  const dns = fixtureDns(slapd.suffix);
+  return {
+    name: 'Fixture directory',
+    url: slapd.url,
+    bindDn: slapd.readerDn,
+    bindPassword: slapd.readerPassword,
+    baseDn: dns.people,
+    filter: '(&(objectClass=inetOrgPerson)(!(employeeType=disabled)))',
+    customerIdFrom: { rules: [{ dnSuffix: dns.acme, customerId: 'acme' }, { dnSuffix: dns.fjord, customerId: 'fjord' }] },
+    map: [
+      { key: 'firstName', storage: 'givenName', shown: 2, search: true, readOnly: true },
+      { key: 'lastName', storage: 'sn', shown: 2, search: true, readOnly: true },
+      { key: 'login', storage: 'uid', shown: 2, search: true, readOnly: true },
+      { key: 'email', storage: 'mail', shown: 2, search: true, type: 'email', link: 'mailto:{{email}}', readOnly: true },
+      { key: 'customerId', storage: 'o', shown: 2, readOnly: true },
+      { key: 'phone', storage: 'telephoneNumber', link: 'tel:{{phone}}', readOnly: true },
+      { key: 'displayName', label: 'Display name', storage: 'displayName', shown: 1, readOnly: true },
+      { key: 'homepage', label: 'Home page', storage: 'labeledURI', shown: 1, link: '{{homepage}}', readOnly: true },
+    ],
+    managerAttribute: 'manager',
+    timeoutMs: 2000,
+    cacheTtlSeconds: 0,
+    ...overrides,
+  };
+}
+
+/** Saves a directory backend (after the database backend) and makes the fixture customers exist. */
+export async function addLdapBackend(app: TestApp, admin: Actor, slapd: Slapd, opts: { key?: string; overrides?: Partial<LdapSettingsInput> } = {}): Promise<string> {
+  const key = opts.key ?? 'ldap1';
+  for (const id of ['acme', 'fjord']) await ensureCustomer(app, admin, id);
+  await app.loket.container.services.backends.saveLdap(admin, key, { ...fixtureSettings(slapd, opts.overrides) }, undefined, cliSubject());
+  return key;
+}
