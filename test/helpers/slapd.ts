@@ -37,6 +37,8 @@ export interface Slapd {
   /** ldapmodify as the admin; `ldif` holds change records (changetype: modify, ...). */
   modify(ldif: string): Promise<void>;
   delete(dn: string): Promise<void>;
+  /** With `tls: true`: the ldaps:// URL and the PEM of the CA that signed the server's certificate. */
+  tls: { ldapsUrl: string; caPem: string } | null;
   /** SIGTERM, SIGKILL after 5 s, waits for the exit and removes the directory. Idempotent. */
   stop(): Promise<void>;
 }
@@ -51,6 +53,11 @@ export interface StartSlapdOptions {
    * sizeLimitExceeded, while a paged search may fetch any total in pages of at most this size.
    */
   sizeLimit?: number;
+  /**
+   * Also serve TLS: a throwaway CA signs a certificate for 127.0.0.1, slapd offers StartTLS on the
+   * ldap:// port and listens on a second port for ldaps://. The CA's PEM comes back as `tls.caPem`.
+   */
+  tls?: boolean;
 }
 
 function executable(path: string): boolean {
@@ -133,7 +140,19 @@ function sizeLimitDirective(sizeLimit: number | undefined): string {
   return `sizelimit size.soft=${sizeLimit} size.hard=${sizeLimit} size.prtotal=unlimited`;
 }
 
-function slapdConf(dir: string, suffix: string, adminDn: string, adminPassword: string, readerDn: string, sizeLimit: number | undefined): string {
+/** A CA and a server certificate for 127.0.0.1 (IP SAN), made with the openssl command line. */
+async function makeCertificates(dir: string): Promise<{ ca: string; cert: string; key: string }> {
+  const file = (name: string) => join(dir, name);
+  const subjectAltName = file('san.cnf');
+  writeFileSync(subjectAltName, 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n');
+  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=Loket test CA', '-keyout', file('ca.key'), '-out', file('ca.pem')], '');
+  await run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', file('server.key'), '-out', file('server.csr')], '');
+  await run('openssl', ['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', subjectAltName, '-out', file('server.pem')], '');
+  return { ca: file('ca.pem'), cert: file('server.pem'), key: file('server.key') };
+}
+
+function slapdConf(dir: string, suffix: string, adminDn: string, adminPassword: string, readerDn: string, sizeLimit: number | undefined, tls: { ca: string; cert: string; key: string } | null): string {
+  const tlsLines = tls ? `TLSCACertificateFile ${tls.ca}\nTLSCertificateFile ${tls.cert}\nTLSCertificateKeyFile ${tls.key}\n` : '';
   return `include /etc/ldap/schema/core.schema
 include /etc/ldap/schema/cosine.schema
 include /etc/ldap/schema/inetorgperson.schema
@@ -143,7 +162,7 @@ argsfile ${join(dir, 'slapd.args')}
 modulepath /usr/lib/ldap
 moduleload back_mdb
 ${sizeLimitDirective(sizeLimit)}
-
+${tlsLines}
 database mdb
 maxsize 1073741824
 suffix "${suffix}"
@@ -289,7 +308,8 @@ export async function startSlapd(opts: StartSlapdOptions = {}): Promise<Slapd> {
     // ldap-utils read the admin password from this file (-y): it stays off the command line.
     const passwordFile = join(dir, 'admin.pw');
     mkdirSync(join(dir, 'data'));
-    writeFileSync(conf, slapdConf(dir, suffix, adminDn, adminPassword, readerDn, opts.sizeLimit));
+    const certificates = opts.tls ? await makeCertificates(dir) : null;
+    writeFileSync(conf, slapdConf(dir, suffix, adminDn, adminPassword, readerDn, opts.sizeLimit, certificates));
     writeFileSync(passwordFile, adminPassword, { mode: 0o600 });
     const reader = ldifEntry(readerDn, {
       objectClass: ['organizationalRole', 'simpleSecurityObject'],
@@ -302,9 +322,11 @@ export async function startSlapd(opts: StartSlapdOptions = {}): Promise<Slapd> {
     await run(SLAPADD_BIN, ['-q', '-f', conf, '-l', seedPath], '');
 
     const port = await freePort();
+    const ldapsPort = certificates ? await freePort() : null;
+    const listeners = [`ldap://127.0.0.1:${port}/`, ...(ldapsPort ? [`ldaps://127.0.0.1:${ldapsPort}/`] : [])].join(' ');
     const logPath = join(dir, 'slapd.log');
     const log = openSync(logPath, 'a');
-    const child = spawn(SLAPD_BIN, ['-f', conf, '-h', `ldap://127.0.0.1:${port}/`, '-d', '0'], { stdio: ['ignore', log, log] });
+    const child = spawn(SLAPD_BIN, ['-f', conf, '-h', listeners, '-d', '0'], { stdio: ['ignore', log, log] });
     closeSync(log);
     if (child.pid === undefined) throw new Error(`could not spawn ${SLAPD_BIN}`);
     const pid = child.pid;
@@ -335,6 +357,7 @@ export async function startSlapd(opts: StartSlapdOptions = {}): Promise<Slapd> {
       modify: (ldif) => run('ldapmodify', adminArgs, ldif),
       // The DN goes on stdin, where ldapdelete reads it when no argument is given.
       delete: (dn) => run('ldapdelete', adminArgs, `${dn}\n`),
+      tls: certificates && ldapsPort ? { ldapsUrl: `ldaps://127.0.0.1:${ldapsPort}`, caPem: readFileSync(certificates.ca, 'utf8') } : null,
       stop() {
         stopping ??= (async () => {
           await stopChild(child);

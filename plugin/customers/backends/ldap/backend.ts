@@ -4,7 +4,7 @@ import { searchRows, type FieldMap } from '../../field-map.js';
 import type { BackendSearch, CustomerUserBackend, CustomerUserRecord } from '../backend.js';
 import type { DbBackend } from '../db/backend.js';
 import type { CustomerUserStore } from '../db/store.js';
-import { createDirectory, DirectoryUnavailable, type DirectoryEntry } from './directory.js';
+import { createDirectory, DirectoryUnavailable, type Directory, type DirectoryEntry } from './directory.js';
 import { allFilter, loginFilter, wordsFilter } from './filters.js';
 import { mapEntry, type MappedEntry } from './mapper.js';
 import { mappedAttributes, type LdapSettings } from './settings.js';
@@ -81,6 +81,9 @@ export function createLdapBackend(deps: LdapBackendDeps) {
   const backend: CustomerUserBackend & {
     settings: LdapSettings;
     storageMap: FieldMap;
+    directory: Directory;
+    /** Attributes every read asks for (the map's, login, id, manager, customer attribute). */
+    attributes: string[];
     authenticate(login: string, password: string): Promise<DirectoryLoginResult>;
   } = {
     key,
@@ -88,6 +91,8 @@ export function createLdapBackend(deps: LdapBackendDeps) {
     capabilities: { writable: false, localPasswords: false },
     settings,
     storageMap,
+    directory,
+    attributes,
     fieldMap: () => Promise.resolve(settings.map),
     recordMap: () => Promise.resolve(storageMap),
 
