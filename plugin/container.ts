@@ -25,6 +25,9 @@ import { createBackendList } from './customers/backends/backend-list.js';
 import { createDbBackend } from './customers/backends/db/backend.js';
 import { createLdapBackend } from './customers/backends/ldap/backend.js';
 import { createDirectoryLogin } from './customers/backends/ldap/directory-login.js';
+import { createGroupGrantsStore } from './customers/backends/ldap/group-grants-store.js';
+import { createDirectoryOperations } from './customers/backends/ldap/operations.js';
+import { createJobLeaseStore } from './db/job-lease.js';
 import { createShadowStore } from './customers/backends/ldap/shadow-store.js';
 import { createShadowWriter } from './customers/backends/ldap/shadow-writer.js';
 import { createCustomerUserStore } from './customers/backends/db/store.js';
@@ -102,8 +105,8 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     logger,
     makeLdap: (key, settings) => createLdapBackend({ key, settings, writer: shadowWriter, users: customerUserStore, db: dbBackend, transaction, logger }),
   });
-  const registry = createBackendRegistry(backendList.all);
-  const directoryLogin = createDirectoryLogin({ backends: backendList.directories, users: customerUserStore, logger });
+  const registry = createBackendRegistry(() => backendList.all());
+  const directoryLogin = createDirectoryLogin({ backends: () => backendList.directories(), users: customerUserStore, logger });
   const customerUsers = createCustomerUserService({
     registry,
     db: dbBackend,
@@ -148,6 +151,18 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     audit,
     transaction,
   });
+  const directoryOps = createDirectoryOperations({
+    backends: backendList,
+    shadows: shadowStore,
+    writer: shadowWriter,
+    grants: createGroupGrantsStore(knex, tables),
+    groups: { findManyByName: (names) => groupStore.groups.findManyByName(names) },
+    leases: createJobLeaseStore(knex, tables),
+    audit,
+    transaction,
+    endSessions,
+    logger,
+  });
   const catalogueStore = createCatalogueStore(knex, tables);
   const groups = createGroupService({ store: groupStore, audit, transaction });
   const catalogue = createCatalogueService({ store: catalogueStore, audit, transaction });
@@ -160,7 +175,7 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     audit,
     transaction,
   });
-  const actors = createActorResolver({ agents, customerUsers, customerLogin: customerAccounts, permissions: assignments, agentGroups, directoryLogin: { verifyCredentials: directoryLogin.verify } });
+  const actors = createActorResolver({ agents, customerUsers, customerLogin: customerAccounts, permissions: assignments, agentGroups, directoryLogin: { verifyCredentials: (login, password) => directoryLogin.verify(login, password) } });
   const passport = createPassport(actors);
 
   const markdown = createMarkdownRenderer();
@@ -225,7 +240,7 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     dialect,
     tables,
     databaseLabel,
-    services: { audit, agents, apiTokens, actors, customers, customerUsers, customerAccounts, backends, customerCsv, groups, catalogue, assignments, faqCategories, faqArticles, faqReader, faqViews: views, kb, agentGroups, queues, tickets, deflections, dashboard },
+    services: { audit, agents, apiTokens, actors, customers, customerUsers, customerAccounts, backends, customerCsv, groups, catalogue, assignments, faqCategories, faqArticles, faqReader, faqViews: views, kb, agentGroups, queues, tickets, deflections, dashboard, directoryOps },
     passport,
     sessionStore,
     /** The backends in their order; the directory ones with their connection, for sync, test and preview. */
@@ -252,6 +267,8 @@ export function createContainer(config: LoketConfig, logger: Logger) {
       await markdown.close();
       sessionStore.close();
       await ticketNotifier.settle();
+      // A sync started from the screen runs in the background; it must not outlive the database.
+      await directoryOps.settle();
       mailer.close();
       await knex.destroy();
     },

@@ -21,14 +21,15 @@ export function createEffectiveInputs(deps: { groups: GroupStore; catalogue: Cat
     const customerIds = [user.customerId, ...(preview.customerIds ?? user.customerIds)].filter((id, i, all) => all.indexOf(id) === i);
     const direct = preview.groups ? (await checkGroups(preview.groups)).map(({ group, permission }) => ({ group, permission })) : await deps.groups.userGrants(user.id);
     const validGroups = preview.groups ? await validOnly(direct) : direct;
-    const [byCustomer, defaults, types] = [await deps.groups.customerGrants(customerIds), await deps.groups.defaultGrants(), await deps.groups.permissionTypes()];
-    const heldGroups = [...new Set([...validGroups, ...byCustomer.flatMap((c) => c.grants), ...defaults.flatMap((d) => d.grants)].map((g) => g.group))];
+    const [byCustomer, defaults, directory, types] = [await deps.groups.customerGrants(customerIds), await deps.groups.defaultGrants(), await deps.groups.directoryGrants(user.id), await deps.groups.permissionTypes()];
+    const heldGroups = [...new Set([...validGroups, ...byCustomer.flatMap((c) => c.grants), ...defaults.flatMap((d) => d.grants), ...directory].map((g) => g.group))];
     const ownServices = preview.services ? await validServices(preview.services) : await deps.catalogue.validAssignedTo({ kind: 'customer-user', id: user.id });
     return {
       permissionTypes: types.map((t) => t.name),
       direct: validGroups,
       byCustomer,
       defaults,
+      directory,
       services: {
         direct: ownServices,
         byCustomer: await deps.catalogue.validByCustomers(customerIds),
@@ -52,12 +53,19 @@ export function createEffectiveInputs(deps: { groups: GroupStore; catalogue: Cat
   /** For the session: group → permissions, computed afresh on every request. */
   async function permissionIndexFor(user: CustomerUserRecord): Promise<Record<string, string[]>> {
     const customerIds = [user.customerId, ...user.customerIds];
-    const [direct, byCustomer, defaults, types] = [await deps.groups.userGrants(user.id), await deps.groups.customerGrants(customerIds), await deps.groups.defaultGrants(), await deps.groups.permissionTypes()];
+    const [direct, byCustomer, defaults, directory, types] = [
+      await deps.groups.userGrants(user.id),
+      await deps.groups.customerGrants(customerIds),
+      await deps.groups.defaultGrants(),
+      await deps.groups.directoryGrants(user.id),
+      await deps.groups.permissionTypes(),
+    ];
     const effective = computeEffectivePermissions({
       permissionTypes: types.map((t) => t.name),
       direct,
       byCustomer,
       defaults,
+      directory,
       services: { direct: [], byCustomer: [], byGroup: [], defaults: [] },
     });
     return permissionIndex(effective);

@@ -3,8 +3,8 @@
  * the stores hold (only valid groups and services), the output is what screens and API show and what
  * the policy module decides on.
  *
- * Groups: the union of the user's own grants, those of each of their customers, and the defaults for
- * all customer users and for all customers. `rw` implies every other type (the implied cells say so).
+ * Groups: the union of the user's own grants, those of each of their customers, the defaults for
+ * all customer users and for all customers, and (for directory users) what their directory groups map to. `rw` implies every other type (the implied cells say so).
  * Services: the union of the default services, each customer's, each group's (for groups the user holds
  * any permission in) and the user's own. OTOBO applies default services only when a user has none of
  * their own; here they always add up, and each entitlement says where it comes from.
@@ -18,11 +18,18 @@ export interface GroupGrant {
 
 export type DefaultScope = 'customer-users' | 'customers';
 
+/** A grant from a directory backend's group mapping: the user is a member of `ldapGroupDn`. */
+export interface DirectoryGrant extends GroupGrant {
+  backend: string;
+  ldapGroupDn: string;
+}
+
 export type GroupReason = (
   | { source: 'direct' }
   | { source: 'customer'; customerId: string }
   | { source: 'default'; scope: DefaultScope }
   | { source: 'delegation'; delegationId: number }
+  | { source: 'directory'; backend: string; ldapGroupDn: string }
 ) & { impliedBy?: string };
 
 export type ServiceReason =
@@ -37,6 +44,8 @@ export interface PermissionInputs {
   direct: readonly GroupGrant[];
   byCustomer: readonly { customerId: string; grants: readonly GroupGrant[] }[];
   defaults: readonly { scope: DefaultScope; grants: readonly GroupGrant[] }[];
+  /** Grants from directory group membership (absent: none). */
+  directory?: readonly DirectoryGrant[];
   services: {
     direct: readonly string[];
     byCustomer: readonly { customerId: string; services: readonly string[] }[];
@@ -72,6 +81,7 @@ export function computeEffectivePermissions(input: PermissionInputs): EffectiveP
   grantAll(input.direct, { source: 'direct' });
   for (const { customerId, grants } of input.byCustomer) grantAll(grants, { source: 'customer', customerId });
   for (const { scope, grants } of input.defaults) grantAll(grants, { source: 'default', scope });
+  for (const { backend, ldapGroupDn, ...grant } of input.directory ?? []) grantAll([grant], { source: 'directory', backend, ldapGroupDn });
 
   const rank = new Map(input.permissionTypes.map((t, i) => [t, i]));
   const groups = [...cells.values()].sort((a, b) => byName(a.group, b.group) || (rank.get(a.permission) ?? 0) - (rank.get(b.permission) ?? 0));

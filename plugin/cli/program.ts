@@ -12,6 +12,7 @@ import { buildLoket, type LoketInternals } from '../loket.js';
 import { packageRoot } from '../paths.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerKbCommands } from './commands/kb.js';
+import { registerLdapCommands } from './commands/ldap.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerSeedCommand } from './commands/seed.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -179,6 +180,7 @@ Exit codes: 0 ok, 1 unexpected failure, 2 usage or invalid input, 3 already exis
   registerTokenCommands(program, ctx);
   registerAuditCommands(program, ctx);
   registerKbCommands(program, ctx);
+  registerLdapCommands(program, ctx);
   return program;
 }
 

@@ -27,7 +27,7 @@
 
   /** One pass over the template, so a name containing `%ID%` is never filled in again. */
   function fill(template, values) {
-    return template.replace(/%(NAME|ID|GROUP|REASON|STRONGEST)%/g, function (slot, key) {
+    return template.replace(/%(NAME|ID|GROUP|REASON|STRONGEST|DN|BACKEND)%/g, function (slot, key) {
       return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : slot;
     });
   }
@@ -43,6 +43,7 @@
     else if (reason.source === 'customer') words = customerWords(String(reason.customerId));
     else if (reason.source === 'default') words = reason.scope === 'customers' ? texts.defaultCustomers : texts.defaultUsers;
     else if (reason.source === 'delegation') words = fill(texts.delegation, { ID: String(reason.delegationId) });
+    else if (reason.source === 'directory') words = fill(texts.directory, { DN: String(reason.ldapGroupDn), BACKEND: String(reason.backend) });
     else words = String(reason.source);
     return reason.impliedBy ? fill(texts.implied, { REASON: words, STRONGEST: String(reason.impliedBy) }) : words;
   }

@@ -114,10 +114,12 @@ export const holdersSchema = z.object({
 });
 
 const groupReasonSchema = z.object({
-  source: z.enum(['direct', 'customer', 'default', 'delegation']),
+  source: z.enum(['direct', 'customer', 'default', 'delegation', 'directory']),
   customerId: z.string().optional().describe('source customer: the customer (primary or extra) whose grant this is'),
   scope: z.enum(['customer-users', 'customers']).optional().describe('source default: the defaults for all customer users, or for all customers'),
   delegationId: z.number().int().optional().describe('source delegation: the delegation that grants it'),
+  backend: z.string().optional().describe('source directory: the key of the directory backend whose group mapping grants it'),
+  ldapGroupDn: z.string().optional().describe('source directory: the LDAP group the user is a member of'),
   impliedBy: z.string().optional().describe(`Set to "${STRONGEST}" when the source grants ${STRONGEST}, which implies this type`),
 });
 

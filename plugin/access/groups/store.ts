@@ -3,9 +3,10 @@ import { translateDbError } from '../../db/errors.js';
 import type { TableNames } from '../../db/tables.js';
 import { rowsOf } from '../../db/rows.js';
 import type { Tx } from '../../db/transaction.js';
-import { toCount, toDbBool, toDbTime, toBool } from '../../db/values.js';
+import { fromDbJson, toCount, toDbBool, toDbTime, toBool } from '../../db/values.js';
 import { conflict } from '../../errors.js';
-import type { DefaultScope, GroupGrant } from '../effective-permissions.js';
+import { groupMappingRowSchema, type GroupMappingRow } from '../../customers/backends/ldap/settings.js';
+import type { DefaultScope, DirectoryGrant, GroupGrant } from '../effective-permissions.js';
 import type { Validity } from '../../agents/schema.js';
 
 /** A group, a service: the catalogue entries people name, with validity instead of deletion. */
@@ -168,6 +169,39 @@ export function createGroupStore(knex: Knex, tables: TableNames) {
     async defaultGrants(tx?: Tx): Promise<{ scope: DefaultScope; grants: GroupGrant[] }[]> {
       const rows = await rowsOf<GrantRow & { scope: DefaultScope }>(validGrants(tables.default_groups, tx).select('a.scope as scope'));
       return (['customer-users', 'customers'] as const).map((scope) => ({ scope, grants: toGrants(rows.filter((r) => r.scope === scope)) }));
+    },
+
+    /**
+     * What directory group membership grants one user (valid groups only), each with the LDAP group
+     * behind it, taken from the backend's current group mapping. A grant the mapping no longer backs
+     * (a mapping row removed since the last sync) counts for nothing: removing a row revokes at once,
+     * and the next sync deletes the stale grant.
+     */
+    async directoryGrants(customerUserId: number, tx?: Tx): Promise<DirectoryGrant[]> {
+      const rows = await rowsOf<GrantRow & { backend_key: string; settings_json: string }>(
+        db(tx)(`${tables.directory_group_grants} as a`)
+          .join(`${tables.groups} as g`, 'g.id', 'a.group_id')
+          .join(`${tables.customer_user_backends} as b`, 'b.backend_key', 'a.backend_key')
+          .where('g.validity', 'valid')
+          .where('a.customer_user_id', customerUserId)
+          .select('g.name as name', 'a.permission as permission', 'a.backend_key as backend_key', 'b.settings_json as settings_json'),
+      );
+      const mappings = new Map<string, GroupMappingRow[]>();
+      const mappingOf = (backend: string, json: string): GroupMappingRow[] => {
+        let mapping = mappings.get(backend);
+        if (!mapping) {
+          const raw = fromDbJson<{ groupMapping?: unknown }>(json, {}).groupMapping;
+          const parsed = Array.isArray(raw) ? raw.map((r) => groupMappingRowSchema.safeParse(r)) : [];
+          mapping = parsed.flatMap((p) => (p.success ? [p.data] : []));
+          mappings.set(backend, mapping);
+        }
+        return mapping;
+      };
+      return rows.flatMap((r) =>
+        mappingOf(r.backend_key, r.settings_json)
+          .filter((m) => nameKey(m.group) === nameKey(r.name) && m.permissions.includes(r.permission))
+          .map((m) => ({ group: r.name, permission: r.permission, backend: r.backend_key, ldapGroupDn: m.ldapGroupDn })),
+      );
     },
 
     /** All grants of an owner, also of invalid groups (the edit screens show and keep them). */

@@ -28,6 +28,9 @@ export function groupReasonWords(reason: GroupReason, names: CustomerNames, t: T
     case 'default':
       words = reason.scope === 'customers' ? t('accessScreens.reasons.defaultCustomers') : t('accessScreens.reasons.defaultUsers');
       break;
+    case 'directory':
+      words = t('accessScreens.reasons.directory', { dn: reason.ldapGroupDn, backend: reason.backend });
+      break;
     default:
       words = t('accessScreens.reasons.delegation', { id: reason.delegationId });
   }
@@ -76,6 +79,7 @@ export function previewTexts(types: readonly string[], names: CustomerNames, t: 
       defaultCustomers: t('accessScreens.reasons.defaultCustomers'),
       defaultServices: t('accessScreens.reasons.defaultServices'),
       delegation: t('accessScreens.reasons.delegation', { id: '%ID%' }),
+      directory: t('accessScreens.reasons.directory', { dn: '%DN%', backend: '%BACKEND%' }),
       group: t('accessScreens.reasons.group', { group: '%GROUP%' }),
       implied: t('accessScreens.reasons.implied', { reason: '%REASON%', strongest: '%STRONGEST%' }),
       formRun: t('accessScreens.reasons.formRun'),
