@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { optionalText } from '../audit/schema.js';
 import { validationError } from '../errors.js';
+import { ldapFilterSchema, ldapSettingsSchema } from './backends/ldap/settings.js';
 import { BUILT_IN_KEYS, fieldMapRowSchema } from './field-map.js';
 import { customerUserResponseSchema } from './present.js';
 import { relationsSchema } from './customer-user-input.js';
@@ -163,6 +164,17 @@ export const fieldMapRowsSchema = z.array(fieldMapRowSchema).min(1).max(100);
 
 export const MAX_BACKENDS = 10;
 
+/** A new backend's key: lower-case letters, digits and dashes (it appears in paths, the audit log and shadow rows). */
+export const BACKEND_KEY_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+const orderField = z.number().int().min(0).max(MAX_BACKENDS - 1).optional().describe('Position in the list, 0 first; the others move up or down.');
+const versionField = z.number().int().positive().optional();
+
+/** A directory backend's settings as answered: everything but the bind password, and whether one is set. */
+export const ldapSettingsResponseSchema = ldapSettingsSchema.omit({ bindPassword: true }).extend({
+  bindPasswordSet: z.boolean().describe('Whether a bind password is stored; the password itself is never answered.'),
+});
+
 export const backendSchema = z.object({
   key: z.string(),
   type: z.string(),
@@ -172,15 +184,117 @@ export const backendSchema = z.object({
   updatedAt: z.string(),
   updatedBy: z.string(),
   version: z.number().int(),
+  settings: ldapSettingsResponseSchema.optional().describe('Directory backends only.'),
 });
 
-export const backendPutSchema = z.strictObject({
-  type: z.literal('db').describe('Only the database backend can be edited for now.'),
-  order: z.number().int().min(0).max(MAX_BACKENDS - 1).optional().describe('Position in the list, 0 first.'),
+export const dbBackendPutSchema = z.strictObject({
+  type: z.literal('db'),
+  order: orderField,
   map: fieldMapRowsSchema,
-  version: z.number().int().positive().optional(),
+  version: versionField,
 });
+
+/**
+ * A directory backend as sent: its settings beside type, order and version. The service parses the
+ * settings again (defaults, cross-field rules); this schema names unknown or mistyped fields first.
+ */
+export const ldapBackendPutSchema = ldapSettingsSchema.extend({
+  type: z.literal('ldap'),
+  order: orderField,
+  version: versionField,
+  bindPassword: z.string().max(500).optional().describe('Write-only. Left out: the stored one stays; an empty string clears it.'),
+});
+
+export const backendPutSchema = z.discriminatedUnion('type', [dbBackendPutSchema, ldapBackendPutSchema]);
 
 export const savedBackendSchema = backendSchema.extend({
-  reindexed: z.number().int().nullable().describe('Users re-indexed because the search fields changed, or null.'),
+  reindexed: z.number().int().nullable().optional().describe('Database backend: users re-indexed because the search fields changed, or null.'),
+});
+
+export const PREVIEW_DEFAULT_LIMIT = 20;
+export const PREVIEW_MAX_LIMIT = 200;
+
+export const previewBodySchema = z.strictObject({
+  filter: ldapFilterSchema.optional().describe('An extra LDAP filter, combined with the backend\'s always-filter.'),
+  limit: z.number().int().min(1).max(PREVIEW_MAX_LIMIT).default(PREVIEW_DEFAULT_LIMIT),
+});
+
+export const syncBodySchema = z.strictObject({
+  dryRun: z.boolean().describe('true: count and list what would change, write nothing.'),
+  force: z.boolean().default(false).describe('Deactivate even more than the backend\'s maxDeactivateShare.'),
+});
+
+/* ---- Directory operation answers (plugin/customers/backends/ldap/operation-types.ts) ---- */
+
+const cellWarningSchema = z.object({
+  key: z.string(),
+  kind: z.enum(['missing-required', 'multi-valued', 'binary', 'invalid', 'unknown-attribute']),
+  detail: z.string().optional(),
+});
+const planActionSchema = z.enum(['create', 'update', 'reactivate', 'unchanged', 'conflict', 'skipped']);
+const reportCount = () => z.number().int();
+
+export const connectionReportSchema = z.object({
+  ok: z.boolean(),
+  steps: z.array(z.object({ step: z.enum(['connect', 'bind', 'base', 'users', 'groups']), ok: z.boolean(), detail: z.string(), ms: z.number() })),
+  counts: z.object({ users: reportCount(), countedUpTo: reportCount(), groups: reportCount().nullable() }).nullable(),
+});
+
+export const previewReportSchema = z.object({
+  columns: z.array(z.object({ key: z.string(), label: z.string().nullable(), storage: z.string() })),
+  rows: z.array(
+    z.object({
+      dn: z.string(),
+      login: z.string().nullable(),
+      customerId: z.string().nullable(),
+      cells: z.array(z.object({ key: z.string(), value: z.union([z.string(), z.number(), z.null()]), href: z.string().nullable(), warnings: z.array(cellWarningSchema) })),
+      problems: z.array(z.enum(['no-id', 'no-login', 'invalid-login', 'no-customer', 'missing-required', 'no-email'])),
+      action: planActionSchema,
+      reason: z.string().nullable(),
+    }),
+  ),
+  warnings: z.array(cellWarningSchema),
+  truncated: z.boolean(),
+  groups: z.array(z.object({ ldapGroupDn: z.string(), group: z.string(), permissions: z.array(z.string()), found: z.boolean(), members: reportCount(), logins: z.array(z.string()) })),
+});
+
+const syncCountsSchema = z.object(
+  Object.fromEntries(
+    ['entries', 'created', 'updated', 'unchanged', 'reactivated', 'deactivated', 'conflicts', 'skipped', 'managersLinked', 'groupGrantsAdded', 'groupGrantsRemoved'].map((k) => [k, reportCount()]),
+  ),
+);
+
+export const syncReportSchema = z.object({
+  backend: z.string(),
+  dryRun: z.boolean(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  counts: syncCountsSchema,
+  refused: z.object({ reason: z.literal('too-many-deactivations'), wouldDeactivate: reportCount(), validUsers: reportCount(), maxShare: z.number() }).nullable(),
+  lists: z.object({
+    created: z.array(z.string()),
+    updated: z.array(z.string()),
+    reactivated: z.array(z.string()),
+    deactivated: z.array(z.string()),
+    conflicts: z.array(z.object({ dn: z.string(), login: z.string().nullable(), reason: z.string() })),
+    skipped: z.array(z.object({ dn: z.string(), reason: z.string() })),
+  }),
+  more: z.record(z.string(), reportCount()).describe('Per list, how many items were left out of it (lists are capped).'),
+});
+
+export const syncStatusSchema = z.object({
+  running: z.boolean(),
+  progress: z
+    .object({
+      backend: z.string(),
+      dryRun: z.boolean(),
+      phase: z.enum(['users', 'groups', 'deactivations', 'done', 'failed']),
+      entries: reportCount(),
+      counts: syncCountsSchema,
+      startedAt: z.string(),
+      updatedAt: z.string(),
+      error: z.string().nullable(),
+    })
+    .nullable(),
+  last: syncReportSchema.nullable(),
 });

@@ -92,6 +92,13 @@ export function createBackendService(deps: {
       return view(key);
     },
 
+    /** Customer users that came from each backend (a directory's shadow rows; the database backend's own users). */
+    async userCounts(actor: Actor): Promise<Record<string, number>> {
+      requireCapability(actor, 'field-map.manage');
+      const keys = (await deps.settings.list()).map((b) => b.key);
+      return Object.fromEntries(await Promise.all(keys.map(async (key) => [key, await deps.countUsers(key)] as const)));
+    },
+
     /** A directory backend's full settings, bind password included: only for connecting, never answered. */
     async ldapSettings(actor: Actor, key: string): Promise<LdapSettings> {
       requireCapability(actor, 'field-map.manage');

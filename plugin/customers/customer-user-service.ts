@@ -124,6 +124,9 @@ export function createCustomerUserService(deps: CustomerUserDeps) {
   return {
     fieldMap: () => deps.db.fieldMap(),
 
+    /** The map a user's record follows: their backend's (a directory user's fields are that directory's map rows). */
+    recordMap: (backendKey: string): Promise<FieldMap> => deps.registry.recordMap(backendKey),
+
     async search(actor: Actor, query: CustomerUserQuery): Promise<CustomerUserPage> {
       const scope = customerUserScope(actor);
       const found = await deps.registry.search({

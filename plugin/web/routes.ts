@@ -14,6 +14,7 @@ import { customersApi, customersOperations } from '../customers/customers-api.js
 import { ownPasswordApi, profileApi, profileOperations } from '../customers/profile-api.js';
 import { customerCsvApi, customerCsvOperations } from '../customers/csv/csv-api.js';
 import { csvUploadParser, customerCsvPages } from '../customers/csv/csv-pages.js';
+import { backendPages } from '../customers/pages/backend-pages.js';
 import { customerScreens } from '../customers/pages/index.js';
 import { faqReaderPages } from '../faq/pages/reader-pages.js';
 import { notFound } from '../errors.js';
@@ -61,6 +62,7 @@ export function pageRoutes(c: Container): Router {
   // Ahead of the customer screens: it loads the groups-and-services sections those pages embed.
   router.use(accessScreens({ groups: c.services.groups, catalogue: c.services.catalogue, assignments: c.services.assignments, customers, customerUsers }));
   router.use(customerScreens({ customers, customerUsers, accounts: customerAccounts, backends, config: c.config, logger: c.logger }));
+  router.use(backendPages({ backends, groups: c.services.groups, directoryOps: c.services.directoryOps }));
   return router;
 }
 
@@ -84,7 +86,7 @@ export function apiRoutes(c: Container, version: string): Router {
   router.use(ownPasswordApi({ accounts: c.services.customerAccounts }));
   router.use(customersApi({ customers: c.services.customers, customerUsers: c.services.customerUsers }));
   router.use(customerUsersApi({ customerUsers: c.services.customerUsers, accounts: c.services.customerAccounts, config: c.config, logger: c.logger }));
-  router.use(backendsApi({ backends: c.services.backends }));
+  router.use(backendsApi({ backends: c.services.backends, directoryOps: c.services.directoryOps }));
   router.use(customerCsvApi({ csv: c.services.customerCsv, logger: c.logger }));
   router.use(accessApi({ groups: c.services.groups, catalogue: c.services.catalogue, assignments: c.services.assignments }));
   router.use(faqApi({ faqCategories: c.services.faqCategories, faqArticles: c.services.faqArticles, faqReader: c.services.faqReader }));

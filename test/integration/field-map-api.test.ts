@@ -160,7 +160,7 @@ describe('API v1: backends and the field map', () => {
     expect(unknown.body.error.message).to.contain('Only the database backend (db)');
     const moved = await asAdmin().put('/backends/db').send({ type: 'db', order: 2, map: DEFAULT_DB_MAP });
     expect(moved.status).to.equal(422);
-    expect(moved.body.error).to.include({ code: 'not_supported', field: 'order' });
+    expect(moved.body.error).to.include({ code: 'order_out_of_range', field: 'order' });
     await asAdmin().put('/backends/db').send({ type: 'db', order: 0, map: DEFAULT_DB_MAP }).expect(200);
   });
 

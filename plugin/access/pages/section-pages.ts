@@ -60,7 +60,7 @@ export function sectionPages(deps: AccessScreenDeps): Router {
   async function renderUser(res: Response, actor: Actor, login: string, state: SectionState, status: number) {
     const user = await deps.customerUsers.get(actor, login);
     res.locals.accessSection = await loadUserSection(deps, res, actor, user, state);
-    renderUserPage(res, actor, user, await deps.customerUsers.fieldMap(), { status });
+    renderUserPage(res, actor, user, await deps.customerUsers.recordMap(user.backend), { status });
   }
 
   async function saveTicked(actor: Actor, target: { kind: 'customer-user'; login: string } | { kind: 'customer'; customerId: string }, ticked: TickedAssignments, req: Request) {

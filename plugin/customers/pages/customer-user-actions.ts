@@ -35,7 +35,7 @@ export function customerUserActions(deps: CustomerScreenDeps): Router {
     } catch (err) {
       const refusal = formRefusal(err);
       if (!refusal) throw err;
-      const map = await deps.customerUsers.fieldMap();
+      const map = await deps.customerUsers.recordMap(user.backend);
       const form = userFormOf(user, map);
       renderUserPage(res, actor, user, map, { status: refusal.status, confirm, problem: userFormProblem(refusal, map, form, 'edit', translatorOf(res)) });
     }

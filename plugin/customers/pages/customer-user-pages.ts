@@ -1,8 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import type { Actor } from '../../access/actor.js';
+import { can } from '../../access/policy.js';
 import { auditSubjectOf } from '../../audit/service.js';
 import { currentActor, pageRequires } from '../../web/middleware/guards.js';
 import { parseInput } from '../../web/validate.js';
+import type { CustomerUserRecord } from '../backends/backend.js';
+import { DB_BACKEND_KEY } from '../backends/db/backend.js';
 import { shortViewRows } from '../field-map.js';
 import { VALIDITIES } from '../schema.js';
 import type { CustomerScreenDeps } from './deps.js';
@@ -11,7 +15,7 @@ import { formText, noticeFrom, withNotice } from './form-values.js';
 import { cellOf, labelOf } from './map-fields.js';
 import { sendSetPasswordLink } from './password-link.js';
 import { emptyUserForm, parseUserForm, userFormOf, userFormProblem, userInput, type UserForm } from './user-form.js';
-import { renderCreatePage, renderUserPage, userPath } from './user-page.js';
+import { editMapOf, renderCreatePage, renderUserPage, userPath } from './user-page.js';
 
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
@@ -86,27 +90,39 @@ export function customerUserPages(deps: CustomerScreenDeps): Router {
     }
   });
 
+  /** The name of a directory user's backend, for readers who may see the backends (admins). */
+  async function directoryName(actor: Actor, user: CustomerUserRecord): Promise<string | null> {
+    if (user.backend === DB_BACKEND_KEY || !can(actor, 'field-map.manage')) return null;
+    return (await deps.backends.list(actor)).find((b) => b.key === user.backend)?.settings?.name ?? null;
+  }
+
   router.get('/customer-users/:login', async (req, res) => {
     const actor = currentActor(req);
     const user = await deps.customerUsers.get(actor, parseInput(loginParam, req.params.login));
-    renderUserPage(res, actor, user, await deps.customerUsers.fieldMap(), { notice: noticeFrom(req, translatorOf(res)) });
+    const map = await deps.customerUsers.recordMap(user.backend);
+    renderUserPage(res, actor, user, map, { notice: noticeFrom(req, translatorOf(res)), directoryName: await directoryName(actor, user) });
   });
 
   router.post('/customer-users/:login', manage, async (req, res) => {
     const actor = currentActor(req);
     const user = await deps.customerUsers.get(actor, parseInput(loginParam, req.params.login));
-    const map = await deps.customerUsers.fieldMap();
+    const map = await deps.customerUsers.recordMap(user.backend);
+    // A directory user's fields are not in the form; what the form shows and sends follows editMapOf.
+    const editMap = editMapOf(user, map);
+    const stored = userFormOf(user, editMap);
     let form: UserForm | undefined;
     try {
-      form = parseUserForm(map, req.body);
-      const updated = await deps.customerUsers.update(actor, user.login, userInput(map, form, 'edit'), auditSubjectOf(actor, req.ip ?? null), form.version);
+      const parsed = parseUserForm(editMap, req.body);
+      form = user.backend === DB_BACKEND_KEY ? parsed : { ...parsed, fields: stored.fields };
+      const updated = await deps.customerUsers.update(actor, user.login, userInput(editMap, form, 'edit'), auditSubjectOf(actor, req.ip ?? null), form.version);
       res.redirect(303, withNotice(userPath(res, updated.login), 'saved'));
     } catch (err) {
       const refusal = formRefusal(err);
       if (!refusal) throw err;
       // A form that could not be read at all (a tampered field) is shown as stored rather than as sent.
-      const shown = form ?? userFormOf(user, map);
-      renderUserPage(res, actor, user, map, { status: refusal.status, form: shown, problem: userFormProblem(refusal, map, shown, 'edit', translatorOf(res)) });
+      const shown = form ?? stored;
+      const problem = userFormProblem(refusal, editMap, shown, 'edit', translatorOf(res));
+      renderUserPage(res, actor, user, map, { status: refusal.status, form: shown, problem, directoryName: await directoryName(actor, user) });
     }
   });
 

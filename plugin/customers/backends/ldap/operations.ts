@@ -26,6 +26,8 @@ export interface DirectoryOpsDeps extends SyncDeps {
 export interface SyncOptions {
   dryRun: boolean;
   force: boolean;
+  /** Unsaved settings to dry-run with (the stored bind password when none is given); a real run always uses the saved ones. */
+  settings?: LdapSettings | undefined;
 }
 
 export interface PreviewOptions {
@@ -107,7 +109,7 @@ export function createDirectoryOperations(deps: DirectoryOpsDeps) {
   }
 
   async function begin(key: string, options: SyncOptions, subject: AuditSubject): Promise<Started> {
-    const { settings, directory } = await resolve(key);
+    const { settings, directory } = await resolve(key, options.dryRun ? options.settings : undefined);
     const startedAt = toDbTime();
     const holder = `${hostname()}:${process.pid}:${randomUUID()}`.slice(0, 128);
     // Long enough for a page that waits on a slow directory; short enough that a crashed run frees it soon.
