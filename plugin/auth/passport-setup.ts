@@ -9,9 +9,18 @@ import { credentialsSchema } from './credentials.js';
 
 type Verify = (login: string, password: string) => Promise<Actor | null>;
 
-/** Credentials from the POST body only, checked by `verify`; a malformed body fails with 400 before any lookup. */
-abstract class BodyCredentialsStrategy extends Strategy {
-  protected abstract verify: Verify;
+/**
+ * Login + password from the POST body only, checked by `verify`; a malformed body fails with 400 before
+ * any lookup. passport-local also reads req.query, which would accept credentials from a URL (SECURITY.md:
+ * never in query strings), hence a strategy of our own.
+ */
+class BodyCredentialsStrategy extends Strategy {
+  constructor(
+    readonly name: string,
+    private readonly verify: Verify,
+  ) {
+    super();
+  }
 
   override authenticate(req: Request): void {
     const parsed = credentialsSchema.safeParse(req.body);
@@ -26,40 +35,14 @@ abstract class BodyCredentialsStrategy extends Strategy {
   }
 }
 
-/**
- * Login with login + password from the POST body only. passport-local also reads req.query, which
- * would accept credentials from a URL (SECURITY.md: never in query strings), hence our own strategy.
- */
-class PasswordStrategy extends BodyCredentialsStrategy {
-  name = 'password';
-  protected verify: Verify;
-
-  constructor(resolver: ActorResolver) {
-    super();
-    this.verify = (login, password) => resolver.verifyCredentials(login, password);
-  }
-}
-
-/**
- * Directory users: our own small strategy on ldapts (passport-ldapauth sits on the decommissioned
- * ldapjs). Tried after the password strategy; a directory that is down is an error, not a failure,
- * so the login page can say "temporarily unavailable" instead of "wrong password".
- */
-class LdapStrategy extends BodyCredentialsStrategy {
-  name = 'ldap';
-  protected verify: Verify;
-
-  constructor(resolver: ActorResolver) {
-    super();
-    this.verify = (login, password) => resolver.verifyDirectoryCredentials(login, password);
-  }
-}
-
 /** A Passport instance of Loket's own: the host's global passport is never touched. */
 export function createPassport(resolver: ActorResolver): LoketPassport {
   const instance = new passport.Passport();
-  instance.use(new PasswordStrategy(resolver));
-  instance.use(new LdapStrategy(resolver));
+  // Agents and database customer users first; then directory users, with our own small strategy on ldapts
+  // (passport-ldapauth sits on the decommissioned ldapjs). A directory that is down is an error, not a
+  // failure, so the login page can say "temporarily unavailable" instead of "wrong password".
+  instance.use(new BodyCredentialsStrategy('password', (login, password) => resolver.verifyCredentials(login, password)));
+  instance.use(new BodyCredentialsStrategy('ldap', (login, password) => resolver.verifyDirectoryCredentials(login, password)));
   instance.serializeUser<string>((user, done) => done(null, principalKey(user.principal)));
   instance.deserializeUser<string>((key, done) => {
     const principal = parsePrincipalKey(key);

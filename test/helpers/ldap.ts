@@ -1,12 +1,32 @@
 import type { Context } from 'mocha';
 import type { Actor } from '../../plugin/access/actor.js';
 import { cliSubject } from '../../plugin/audit/service.js';
-import type { LdapSettingsInput } from '../../plugin/customers/backends/ldap/settings.js';
+import { DEFAULT_LDAP_MAP, type LdapSettingsInput } from '../../plugin/customers/backends/ldap/settings.js';
 import type { TestApp } from './app.js';
 import { needComponent } from './components.js';
-import { ensureCustomer } from './customers.js';
+import { startTestApp } from './app.js';
+import { adminActor, ensureCustomer } from './customers.js';
 import { fixtureDns, fixtureLdif } from './ldap-fixtures.js';
 import { slapdAvailable, startSlapd, type Slapd } from './slapd.js';
+
+/**
+ * A throwaway slapd with the fixture directory and a test app with it as backend `ldap1`, for a suite's
+ * before/after hooks: `const env = useFixtureDirectory()` then `env.slapd`, `env.app`, `env.admin` in tests.
+ */
+export function useFixtureDirectory(): { slapd: Slapd; app: TestApp; admin: Actor } {
+  const env = {} as { slapd: Slapd; app: TestApp; admin: Actor };
+  before(async function () {
+    env.slapd = (await startFixtureDirectory(this))!;
+    env.app = await startTestApp();
+    env.admin = await adminActor(env.app);
+    await addLdapBackend(env.app, env.admin, env.slapd);
+  });
+  after(async () => {
+    await env.app?.close();
+    await env.slapd?.stop();
+  });
+  return env;
+}
 
 /** A throwaway slapd with the fixture directory, or a skipped suite (a failed one under CI). */
 export async function startFixtureDirectory(ctx: Context): Promise<Slapd | null> {
@@ -30,12 +50,7 @@ export function fixtureSettings(slapd: Slapd, overrides: Partial<LdapSettingsInp
     filter: '(&(objectClass=inetOrgPerson)(!(employeeType=disabled)))',
     customerIdFrom: { rules: [{ dnSuffix: dns.acme, customerId: 'acme' }, { dnSuffix: dns.fjord, customerId: 'fjord' }] },
     map: [
-      { key: 'firstName', storage: 'givenName', shown: 2, search: true, readOnly: true },
-      { key: 'lastName', storage: 'sn', shown: 2, search: true, readOnly: true },
-      { key: 'login', storage: 'uid', shown: 2, search: true, readOnly: true },
-      { key: 'email', storage: 'mail', shown: 2, search: true, type: 'email', link: 'mailto:{{email}}', readOnly: true },
-      { key: 'customerId', storage: 'o', shown: 2, readOnly: true },
-      { key: 'phone', storage: 'telephoneNumber', link: 'tel:{{phone}}', readOnly: true },
+      ...DEFAULT_LDAP_MAP,
       { key: 'displayName', label: 'Display name', storage: 'displayName', shown: 1, readOnly: true },
       { key: 'homepage', label: 'Home page', storage: 'labeledURI', shown: 1, link: '{{homepage}}', readOnly: true },
     ],

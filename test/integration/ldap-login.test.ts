@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import request from 'supertest';
 import type { Actor } from '../../plugin/access/actor.js';
 import { cliSubject } from '../../plugin/audit/service.js';
-import { csrfFrom, signIn, startTestApp, type TestApp } from '../helpers/app.js';
-import { adminActor, createCustomerUser } from '../helpers/customers.js';
-import { addLdapBackend, fixtureSettings, startFixtureDirectory } from '../helpers/ldap.js';
+import { csrfFrom, signIn, type TestApp } from '../helpers/app.js';
+import { createCustomerUser } from '../helpers/customers.js';
+import { addLdapBackend, fixtureSettings, useFixtureDirectory } from '../helpers/ldap.js';
 import { FIXTURE_PASSWORDS } from '../helpers/ldap-fixtures.js';
 import { closedPort, startBlackHole, type Slapd } from '../helpers/slapd.js';
 
@@ -16,20 +16,11 @@ async function tryLogin(app: TestApp, login: unknown, password: unknown): Promis
 }
 
 describe('LDAP login against a real slapd (SECURITY.md "Authentication and LDAP")', function () {
-  let slapd: Slapd | null;
+  const env = useFixtureDirectory();
+  let slapd: Slapd;
   let app: TestApp;
   let admin: Actor;
-
-  before(async function () {
-    slapd = await startFixtureDirectory(this);
-    app = await startTestApp();
-    admin = await adminActor(app);
-    await addLdapBackend(app, admin, slapd!);
-  });
-  after(async () => {
-    await app?.close();
-    await slapd?.stop();
-  });
+  before(() => ({ slapd, app, admin } = env));
 
   it('signs a directory user in with their directory password, maps them to their customer and shadows them by entryUUID', async () => {
     const { agent } = await signIn(app, { login: 'smuller', password: FIXTURE_PASSWORDS.smuller! });

@@ -1,27 +1,18 @@
 import { expect } from 'chai';
 import type { Actor } from '../../plugin/access/actor.js';
 import { cliSubject } from '../../plugin/audit/service.js';
-import { signIn, startTestApp, type TestApp } from '../helpers/app.js';
-import { adminActor, createCustomerUser } from '../helpers/customers.js';
-import { addLdapBackend, startFixtureDirectory } from '../helpers/ldap.js';
+import { signIn, type TestApp } from '../helpers/app.js';
+import { createCustomerUser } from '../helpers/customers.js';
+import { addLdapBackend, useFixtureDirectory } from '../helpers/ldap.js';
 import { FIXTURE_MARKUP, FIXTURE_PASSWORDS } from '../helpers/ldap-fixtures.js';
 import type { Slapd } from '../helpers/slapd.js';
 
 describe('customer-user search across the database and a directory (real slapd)', function () {
-  let slapd: Slapd | null;
+  const env = useFixtureDirectory();
+  let slapd: Slapd;
   let app: TestApp;
   let admin: Actor;
-
-  before(async function () {
-    slapd = await startFixtureDirectory(this);
-    app = await startTestApp();
-    admin = await adminActor(app);
-    await addLdapBackend(app, admin, slapd!);
-  });
-  after(async () => {
-    await app?.close();
-    await slapd?.stop();
-  });
+  before(() => ({ slapd, app, admin } = env));
 
   const search = (actor: Actor, text: string, extra: { customerId?: string; limit?: number } = {}) =>
     app.loket.container.services.customerUsers.search(actor, { search: text, limit: extra.limit ?? 50, offset: 0, ...(extra.customerId ? { customerId: extra.customerId } : {}) });
