@@ -64,6 +64,9 @@ import { createTicketNotifier } from './tickets/notifications.js';
 import { createTicketService } from './tickets/ticket-service.js';
 import { createDashboardService } from './tickets/dashboard-service.js';
 import { createStatsStore } from './tickets/stats-store.js';
+import { createFormsEngine } from './forms/engine.js';
+import { queueFacts } from './tickets/queue-service.js';
+import { audienceSees, ticketAudience } from './access/ticket-access.js';
 
 /** The composition root: the one place that builds knex, stores, services and strategies. */
 export function createContainer(config: LoketConfig, logger: Logger) {
@@ -210,7 +213,8 @@ export function createContainer(config: LoketConfig, logger: Logger) {
   });
 
   const queues = createQueueService({ store: createQueueStore(knex, tables), groups: groupStore, audit, transaction });
-  const ticketStore = createNativeTicketStore(knex, tables, createIdempotencyStore(tables));
+  const idempotency = createIdempotencyStore(tables);
+  const ticketStore = createNativeTicketStore(knex, tables, idempotency);
   const agentContacts = createAgentGroupStore(knex, tables);
   const ticketNotifier = createTicketNotifier({
     mailer,
@@ -232,6 +236,34 @@ export function createContainer(config: LoketConfig, logger: Logger) {
   });
   const deflections = createDeflectionService({ store: createDeflectionStore(knex, tables), faq: faqArticles });
   const dashboard = createDashboardService({ stats: createStatsStore(knex, tables), tickets });
+  const formsEngine = createFormsEngine({
+    knex,
+    tables,
+    config,
+    logger,
+    audit,
+    transaction,
+    idempotency,
+    registry,
+    db: dbBackend,
+    userStore: customerUserStore,
+    customerStore,
+    groups: groupStore,
+    catalogue: catalogueStore,
+    permissionIndexFor: (user) => assignments.permissionIndexFor(user),
+    entitledServices: (user) => assignments.entitledServices(user),
+    sendPasswordLink: (actor, user, linkBase, subject) => customerAccounts.sendPasswordLink(actor, user, linkBase, subject),
+    tickets: ticketStore,
+    queues,
+    async seesTicket(actor, number) {
+      const ticket = await ticketStore.get(number, false);
+      return ticket !== null && audienceSees(ticketAudience(actor, (await queues.all()).map(queueFacts)), ticket);
+    },
+    endSessions,
+    mailer,
+    translator,
+  });
+  formsEngine.startSweep();
 
   return {
     config,
@@ -240,7 +272,7 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     dialect,
     tables,
     databaseLabel,
-    services: { audit, agents, apiTokens, actors, customers, customerUsers, customerAccounts, backends, customerCsv, groups, catalogue, assignments, faqCategories, faqArticles, faqReader, faqViews: views, kb, agentGroups, queues, tickets, deflections, dashboard, directoryOps },
+    services: { audit, agents, apiTokens, actors, customers, customerUsers, customerAccounts, backends, customerCsv, groups, catalogue, assignments, faqCategories, faqArticles, faqReader, faqViews: views, kb, agentGroups, queues, tickets, deflections, dashboard, directoryOps, forms: formsEngine.forms, formRuns: formsEngine.formRuns },
     passport,
     sessionStore,
     /** The backends in their order; the directory ones with their connection, for sync, test and preview. */
@@ -267,6 +299,8 @@ export function createContainer(config: LoketConfig, logger: Logger) {
       await markdown.close();
       sessionStore.close();
       await ticketNotifier.settle();
+      // The sweep timer stops and approval mails in flight are sent before the database closes.
+      await formsEngine.close();
       // A sync started from the screen runs in the background; it must not outlive the database.
       await directoryOps.settle();
       mailer.close();

@@ -35,6 +35,8 @@ export function createEffectiveInputs(deps: { groups: GroupStore; catalogue: Cat
         byCustomer: await deps.catalogue.validByCustomers(customerIds),
         byGroup: await deps.catalogue.validByGroups(heldGroups),
         defaults: await deps.catalogue.validAssignedTo({ kind: 'default' }),
+        // A kept box keeps its origin: a service a form run assigned still says so in a preview.
+        formRuns: await deps.catalogue.validFromFormRuns(user.id),
       },
     };
   }

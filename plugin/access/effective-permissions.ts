@@ -36,7 +36,8 @@ export type ServiceReason =
   | { source: 'direct' }
   | { source: 'customer'; customerId: string }
   | { source: 'group'; group: string }
-  | { source: 'default' };
+  | { source: 'default' }
+  | { source: 'form-run'; runId: number };
 
 export interface PermissionInputs {
   /** Every permission type, weakest first (the order cells are listed in). */
@@ -51,6 +52,8 @@ export interface PermissionInputs {
     byCustomer: readonly { customerId: string; services: readonly string[] }[];
     byGroup: readonly { group: string; services: readonly string[] }[];
     defaults: readonly string[];
+    /** The user's own services that a form run assigned (absent: none); their reason names the run. */
+    formRuns?: readonly { service: string; runId: number }[];
   };
 }
 
@@ -90,7 +93,11 @@ export function computeEffectivePermissions(input: PermissionInputs): EffectiveP
   const entitle = (services: readonly string[], reason: ServiceReason) => {
     for (const service of services) entitled.set(service, [...(entitled.get(service) ?? []), reason]);
   };
-  entitle(input.services.direct, { source: 'direct' });
+  const byRun = new Map((input.services.formRuns ?? []).map((r) => [r.service, r.runId]));
+  for (const service of input.services.direct) {
+    const runId = byRun.get(service);
+    entitle([service], runId === undefined ? { source: 'direct' } : { source: 'form-run', runId });
+  }
   for (const { customerId, services } of input.services.byCustomer) entitle(services, { source: 'customer', customerId });
   const heldGroups = new Set(groups.map((g) => g.group));
   for (const { group, services } of input.services.byGroup) if (heldGroups.has(group)) entitle(services, { source: 'group', group });

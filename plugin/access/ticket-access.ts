@@ -1,5 +1,5 @@
 import { forbidden, notFound } from '../errors.js';
-import type { Actor } from './actor.js';
+import { principalKey, type Actor } from './actor.js';
 import { can, hasGroupPermission, workingCustomerIds } from './policy.js';
 
 /**
@@ -19,15 +19,21 @@ export interface QueueFacts {
   valid: boolean;
 }
 
+/**
+ * `participant` is the reader's principal key: a request ticket of a form run is also visible (read and
+ * reply) to its participants, the requester and the approvers, whatever queue it is in.
+ */
 export type TicketAudience =
   | { kind: 'all' }
-  | { kind: 'agent'; queueIds: number[] }
-  | { kind: 'customer'; customerUserId: number; companyQueueIds: number[]; companyCustomerIds: string[]; keyUserCustomerIds: string[] };
+  | { kind: 'agent'; queueIds: number[]; participant: string }
+  | { kind: 'customer'; customerUserId: number; companyQueueIds: number[]; companyCustomerIds: string[]; keyUserCustomerIds: string[]; participant: string };
 
 export interface TicketFacts {
   queueId: number;
   customerUserId: number | null;
   customerId: string;
+  /** Principal keys of the form run's requester and approvers (request tickets); absent: none. */
+  participants?: readonly string[];
 }
 
 const isStaff = (actor: Actor) => can(actor, 'agent.use');
@@ -36,7 +42,7 @@ export const seesInternalNotes = (audience: TicketAudience): boolean => audience
 
 export function ticketAudience(actor: Actor, queues: readonly QueueFacts[]): TicketAudience {
   if (actor.roles.includes('admin')) return { kind: 'all' };
-  if (isStaff(actor)) return { kind: 'agent', queueIds: queues.filter((q) => hasGroupPermission(actor, q.group, 'ro')).map((q) => q.id) };
+  if (isStaff(actor)) return { kind: 'agent', queueIds: queues.filter((q) => hasGroupPermission(actor, q.group, 'ro')).map((q) => q.id), participant: principalKey(actor.principal) };
   if (actor.principal.type !== 'customer-user') throw forbidden();
   const working = workingCustomerIds(actor);
   return {
@@ -45,8 +51,11 @@ export function ticketAudience(actor: Actor, queues: readonly QueueFacts[]): Tic
     companyQueueIds: queues.filter((q) => hasGroupPermission(actor, q.group, 'rw')).map((q) => q.id),
     companyCustomerIds: working,
     keyUserCustomerIds: actor.keyUserOf.filter((id) => working.includes(id)),
+    participant: principalKey(actor.principal),
   };
 }
+
+const isParticipant = (audience: { participant: string }, ticket: TicketFacts): boolean => ticket.participants?.includes(audience.participant) ?? false;
 
 /** The same decision for one ticket (detail pages, API reads). */
 export function audienceSees(audience: TicketAudience, ticket: TicketFacts): boolean {
@@ -54,9 +63,9 @@ export function audienceSees(audience: TicketAudience, ticket: TicketFacts): boo
     case 'all':
       return true;
     case 'agent':
-      return audience.queueIds.includes(ticket.queueId);
+      return audience.queueIds.includes(ticket.queueId) || isParticipant(audience, ticket);
     case 'customer':
-      if (ticket.customerUserId === audience.customerUserId) return true;
+      if (ticket.customerUserId === audience.customerUserId || isParticipant(audience, ticket)) return true;
       if (audience.keyUserCustomerIds.includes(ticket.customerId)) return true;
       return audience.companyCustomerIds.includes(ticket.customerId) && audience.companyQueueIds.includes(ticket.queueId);
   }
@@ -74,7 +83,7 @@ export function requireSees(audience: TicketAudience, ticket: TicketFacts): void
 export function mayWork(actor: Actor, audience: TicketAudience, ticket: TicketFacts & { queueGroup: string }): boolean {
   if (!audienceSees(audience, ticket)) return false;
   if (audience.kind === 'all') return true;
-  if (audience.kind === 'agent') return hasGroupPermission(actor, ticket.queueGroup, 'rw');
+  if (audience.kind === 'agent') return hasGroupPermission(actor, ticket.queueGroup, 'rw') || isParticipant(audience, ticket);
   return true;
 }
 

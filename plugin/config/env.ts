@@ -53,6 +53,7 @@ export function hostSettingsFromEnv(env: Env = process.env): HostSettings {
   if (env.NODE_ENV) options.env = env.NODE_ENV as LoketOptionsInput['env'];
   if (env.SESSION_SECRET) options.session = { ...nested(file, 'session'), secret: env.SESSION_SECRET };
   if (env.SMTP_URL) options.smtp = { ...nested(file, 'smtp'), url: env.SMTP_URL };
+  if (env.LOKET_WEBHOOK_SECRET) options.forms = { ...nested(file, 'forms'), webhookSecret: env.LOKET_WEBHOOK_SECRET };
   if (env.TRUST_PROXY) {
     const raw = env.TRUST_PROXY;
     const trustProxy = raw === 'true' ? true : raw === 'false' ? false : /^\d+$/.test(raw) ? Number(raw) : raw;

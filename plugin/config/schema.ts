@@ -61,6 +61,15 @@ export const loketOptionsSchema = z.object({
       passwordLinkHours: z.number().int().min(1).max(24 * 14).default(72),
     })
     .prefault({}),
+  forms: z
+    .object({
+      /** Signs webhook deliveries (HMAC-SHA256); without it the webhook action refuses to run. */
+      webhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
+      webhookTimeoutMs: z.number().int().min(100).max(60_000).default(3000),
+      /** Further attempts after the first failed one, with backoff. */
+      webhookRetries: z.number().int().min(0).max(10).default(2),
+    })
+    .prefault({}),
 });
 
 export type LoketOptionsInput = z.input<typeof loketOptionsSchema> & {
@@ -74,6 +83,7 @@ const SETTING_NAMES: Record<string, string> = {
   baseUrl: 'BASE_URL',
   'session.secret': 'SESSION_SECRET',
   'smtp.url': 'SMTP_URL',
+  'forms.webhookSecret': 'LOKET_WEBHOOK_SECRET',
   logLevel: 'LOG_LEVEL',
   env: 'NODE_ENV',
 };

@@ -42,6 +42,12 @@ export const TABLES = [
   'faq_deflections',
   'directory_group_grants',
   'job_leases',
+  'forms',
+  'form_versions',
+  'form_runs',
+  'form_approvals',
+  'ticket_participants',
+  'webhook_dead_letters',
 ] as const;
 
 export type TableKey = (typeof TABLES)[number];

@@ -4,6 +4,7 @@ import type { AuditSubject } from '../audit/service.js';
 import type { Container } from '../container.js';
 import { seedDemoCustomers } from './customers.js';
 import { seedDemoFaq } from './faq.js';
+import { seedDemoForms } from './forms.js';
 import { DEMO_QUEUES, seedDemoTickets } from './tickets.js';
 
 export interface DemoCredential {
@@ -41,6 +42,8 @@ export async function seedDemo(c: Container): Promise<DemoCredential[] | null> {
   const admin = await c.services.actors.resolve({ type: 'agent', id: adminId }, 'session');
   if (!admin) throw new Error('demo admin missing');
   await seedDemoTickets(c, admin, DEMO_SUBJECT);
+  // After the tickets: the forms' request tickets go to the demo's Service desk queue.
+  await seedDemoForms(c, DEMO_SUBJECT);
   return credentials;
 }
 

@@ -20,8 +20,10 @@ import { faqReaderPages } from '../faq/pages/reader-pages.js';
 import { notFound } from '../errors.js';
 import { faqApi, faqOperations } from '../faq/api/index.js';
 import { faqEditorPages } from '../faq/pages/editor-pages.js';
+import { formPages } from '../forms/pages/index.js';
 import { homeRoutes } from './controllers/home.js';
 import { ticketsApi, ticketsOperations } from '../tickets/api/index.js';
+import { formsApiRoutes, formsOperations } from '../forms/api/index.js';
 import { agentTicketPages } from '../tickets/pages/agent-pages.js';
 import { ticketAdminPages } from '../tickets/pages/admin-pages.js';
 import { portalTicketPages } from '../tickets/pages/portal-pages.js';
@@ -51,7 +53,8 @@ export function pageRoutes(c: Container): Router {
   router.use(faqEditorPages({ faqArticles: c.services.faqArticles, faqReader: c.services.faqReader, faqCategories: c.services.faqCategories, catalogue: c.services.catalogue, groups: c.services.groups }));
   router.use(faqReaderPages({ faqReader: c.services.faqReader, faqArticles: c.services.faqArticles, faqCategories: c.services.faqCategories, config: c.config }));
   const { tickets, queues, agentGroups, deflections } = c.services;
-  router.use(portalTicketPages({ tickets, deflections, faqReader: c.services.faqReader, config: c.config }));
+  router.use(portalTicketPages({ tickets, deflections, faqReader: c.services.faqReader, config: c.config, formRuns: c.services.formRuns }));
+  router.use(formPages({ forms: c.services.forms, formRuns: c.services.formRuns, queues }));
   router.use(agentTicketPages({ tickets, faqArticles: c.services.faqArticles, faqReader: c.services.faqReader, faqCategories: c.services.faqCategories }));
   // Ahead of the agent account pages, so /admin/agents/<login>/groups is answered here.
   router.use(ticketAdminPages({ queues, groups: c.services.groups, agents, agentGroups, dashboard: c.services.dashboard }));
@@ -75,7 +78,7 @@ export function uploadParsers(): Router {
 
 export function apiRoutes(c: Container, version: string): Router {
   const router = Router();
-  const document = buildOpenApiDocument([openApiOperation, ...meOperations, ...auditOperations, ...customersOperations, ...customerUsersOperations(c.config.customerUsers.searchLimit), ...backendsOperations, ...profileOperations, ...customerCsvOperations, ...accessOperations, ...faqOperations, ...ticketsOperations], version);
+  const document = buildOpenApiDocument([openApiOperation, ...meOperations, ...auditOperations, ...customersOperations, ...customerUsersOperations(c.config.customerUsers.searchLimit), ...backendsOperations, ...profileOperations, ...customerCsvOperations, ...accessOperations, ...faqOperations, ...ticketsOperations, ...formsOperations], version);
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
@@ -91,6 +94,7 @@ export function apiRoutes(c: Container, version: string): Router {
   router.use(accessApi({ groups: c.services.groups, catalogue: c.services.catalogue, assignments: c.services.assignments }));
   router.use(faqApi({ faqCategories: c.services.faqCategories, faqArticles: c.services.faqArticles, faqReader: c.services.faqReader }));
   router.use(ticketsApi({ tickets: c.services.tickets, queues: c.services.queues, agentGroups: c.services.agentGroups, groups: c.services.groups, deflections: c.services.deflections }));
+  router.use(formsApiRoutes({ forms: c.services.forms, formRuns: c.services.formRuns }));
   router.use(() => {
     throw notFound('No such API endpoint.');
   });

@@ -53,7 +53,7 @@
     if (reason.source === 'customer') return customerWords(String(reason.customerId));
     if (reason.source === 'group') return fill(texts.group, { GROUP: String(reason.group) });
     if (reason.source === 'default') return texts.defaultServices;
-    if (reason.source === 'form-run') return texts.formRun;
+    if (reason.source === 'form-run') return texts.formRun.replace('%ID%', String(reason.runId));
     return String(reason.source);
   }
 

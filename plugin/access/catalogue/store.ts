@@ -54,6 +54,14 @@ export function createCatalogueStore(knex: Knex, tables: TableNames) {
     /** Valid services only: what counts for entitlements. */
     validAssignedTo: (owner: ServiceOwner, tx?: Tx) => names(assigned(owner, tx, true)),
 
+    /** The user's own valid services that a form run assigned, with the run (the reason "via form run N"). */
+    async validFromFormRuns(customerUserId: number, tx?: Tx): Promise<{ service: string; runId: number }[]> {
+      const rows = await rowsOf<{ name: string; run: number }>(
+        db(tx)(`${tables.customer_user_services} as a`).join(`${tables.services} as s`, 's.id', 'a.service_id').where('a.customer_user_id', customerUserId).where('s.validity', 'valid').whereNotNull('a.form_run_id').select('s.name as name', 'a.form_run_id as run'),
+      );
+      return rows.map((r) => ({ service: r.name, runId: Number(r.run) }));
+    },
+
     async validByCustomers(customerIds: readonly string[], tx?: Tx): Promise<{ customerId: string; services: string[] }[]> {
       if (!customerIds.length) return [];
       const rows = await rowsOf<{ customer_id: string; name: string }>(

@@ -45,6 +45,8 @@ export function serviceReasonWords(reason: ServiceReason, names: CustomerNames, 
       return customerWords(reason.customerId, names, t);
     case 'group':
       return t('accessScreens.reasons.group', { group: reason.group });
+    case 'form-run':
+      return t('accessScreens.reasons.formRun', { id: reason.runId });
     default:
       return t('accessScreens.reasons.defaultServices');
   }
@@ -82,7 +84,7 @@ export function previewTexts(types: readonly string[], names: CustomerNames, t: 
       directory: t('accessScreens.reasons.directory', { dn: '%DN%', backend: '%BACKEND%' }),
       group: t('accessScreens.reasons.group', { group: '%GROUP%' }),
       implied: t('accessScreens.reasons.implied', { reason: '%REASON%', strongest: '%STRONGEST%' }),
-      formRun: t('accessScreens.reasons.formRun'),
+      formRun: t('accessScreens.reasons.formRun', { id: '%ID%' }),
       notHeld: t('accessScreens.effective.notHeld'),
       noGroups: t('accessScreens.effective.noGroups'),
       noServices: t('accessScreens.effective.noServices'),

@@ -31,11 +31,17 @@ export function createNativeTicketStore(knex: Knex, tables: TableNames, idempote
       .join(`${tables.groups} as g`, 'g.id', 'q.group_id')
       .leftJoin(`${tables.services} as s`, 's.id', 't.service_id');
 
+  /** Request tickets of form runs the reader takes part in (requester, approver). */
+  const participates = (participant: string) =>
+    function participantRow(this: Knex.QueryBuilder) {
+      void this.from(`${tables.ticket_participants} as tp`).whereRaw('?? = ??', ['tp.ticket_id', 't.id']).where('tp.principal', participant).select(knex.raw('1'));
+    };
+
   function restrict(q: Knex.QueryBuilder, audience: TicketAudience): Knex.QueryBuilder {
     if (audience.kind === 'all') return q;
-    if (audience.kind === 'agent') return q.whereIn('t.queue_id', audience.queueIds.length ? audience.queueIds : [NONE]);
+    if (audience.kind === 'agent') return q.where((who) => void who.whereIn('t.queue_id', audience.queueIds.length ? audience.queueIds : [NONE]).orWhereExists(participates(audience.participant)));
     return q.where((who) => {
-      void who.where('t.customer_user_id', audience.customerUserId);
+      void who.where('t.customer_user_id', audience.customerUserId).orWhereExists(participates(audience.participant));
       if (audience.keyUserCustomerIds.length) void who.orWhereIn('t.customer_id', audience.keyUserCustomerIds);
       if (audience.companyCustomerIds.length && audience.companyQueueIds.length) {
         void who.orWhere((company) => void company.whereIn('t.customer_id', audience.companyCustomerIds).whereIn('t.queue_id', audience.companyQueueIds));
@@ -149,12 +155,16 @@ export function createNativeTicketStore(knex: Knex, tables: TableNames, idempote
         ),
         rowsOf<{ article_id: number; linked_by: string; linked_at: string }>(knex(tables.ticket_faq_links).where('ticket_id', row.id).orderBy('linked_at').select('article_id', 'linked_by', 'linked_at')),
       ]);
-      return {
+      const participants = await rowsOf<{ principal: string }>(knex(tables.ticket_participants).where('ticket_id', row.id).select('principal'));
+      // Participants travel with the ticket so the access check (ticket-access.ts) sees them.
+      const ticket: Ticket & { participants: string[] } = {
+        participants: participants.map((p) => p.principal),
         ...toSummary(row),
         customerSnapshot: toSnapshot(row.customer_snapshot),
         messages: messageRows.map(toMessage),
         faqLinks: links.map((l) => ({ articleId: Number(l.article_id), linkedBy: l.linked_by, linkedAt: l.linked_at })),
       };
+      return ticket;
     },
 
     async findById(id) {

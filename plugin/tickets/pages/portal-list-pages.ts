@@ -7,6 +7,7 @@ import { PORTAL_LIST_STATES, portalListQuery } from './portal-forms.js';
 import { portalNoticeFrom } from './portal-notices.js';
 import type { PortalTicketDeps } from './portal-pages.js';
 import { portalPaths } from './portal-paths.js';
+import { requestRunsOf } from '../../forms/pages/request-runs.js';
 
 /** "My tickets" and, where the person may see them, their organisation's tickets. */
 export function portalListPages(deps: PortalTicketDeps): Router {
@@ -28,6 +29,7 @@ export function portalListPages(deps: PortalTicketDeps): Router {
     const paths = portalPaths(res);
     res.render('portal/tickets/list', {
       rows: page.items,
+      requestRuns: await requestRunsOf(deps.formRuns, actor, page.items),
       total: page.total,
       query,
       company,

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { LoketConfig } from '../../config/schema.js';
 import { translatorOf } from '../../customers/pages/form-errors.js';
 import type { ReaderService } from '../../faq/reader-service.js';
+import type { RunsService } from '../../forms/types.js';
 import { currentActor, pageRequires } from '../../web/middleware/guards.js';
 import type { DeflectionService } from '../deflection-service.js';
 import type { TicketService } from '../ticket-service.js';
@@ -17,6 +18,8 @@ export interface PortalTicketDeps {
   deflections: DeflectionService;
   faqReader: ReaderService;
   config: LoketConfig;
+  /** Request tickets show their form run's state in the lists ("My requests in the same list as tickets"). */
+  formRuns?: Pick<RunsService, 'list' | 'myApprovals'>;
 }
 
 /** The portal home's short list: the latest few, with a link to all of them. */
