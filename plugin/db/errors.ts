@@ -29,6 +29,9 @@ function codeOf(err: unknown): string {
   return '';
 }
 
+/** "Another transaction won": the whole transaction may simply be run again. */
+export const isDeadlock = (err: unknown): boolean => codeOf(err) === 'ER_LOCK_DEADLOCK' || codeOf(err) === 'ER_LOCK_WAIT_TIMEOUT';
+
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (err instanceof Error && err.name === 'KnexTimeoutError') return true;
   const code = codeOf(err);

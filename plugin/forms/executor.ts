@@ -2,12 +2,14 @@ import type { Logger } from 'pino';
 import type { AuditService, AuditSubject } from '../audit/service.js';
 import type { CustomerUserRecord } from '../customers/backends/backend.js';
 import type { FieldMap } from '../customers/field-map.js';
+import { isDeadlock } from '../db/errors.js';
 import type { RunInTransaction } from '../db/transaction.js';
 import { prepareAction, type ActionPorts, type PreparedAction } from './actions/index.js';
 import type { FormDefinition } from './definition.js';
 import type { RunRecord, RunStore } from './run-store.js';
 import type { ActionResult } from './types.js';
 import { resolveInput, type ResolveContext } from './values.js';
+import { LoketError } from '../errors.js';
 import { WebhookFailed } from './webhook.js';
 
 export interface ExecutorDeps {
@@ -27,6 +29,12 @@ export interface Outcome {
 }
 
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** What a requester may read: Loket's own refusals as they are, a driver's error (SQL, table names) never. */
+const publicMessageOf = (err: unknown): string =>
+  err instanceof LoketError || err instanceof WebhookFailed || err instanceof TypeError ? messageOf(err) : 'The change could not be saved; nothing was applied. Try again, or ask the service desk.';
+
+const MAX_ATTEMPTS = 4;
 
 /** The form's actions with their inputs resolved for this run (a misfit input is a TypeError naming it). */
 export function prepareActions(form: FormDefinition, ctx: ResolveContext): PreparedAction[] {
@@ -67,32 +75,46 @@ export function createExecutor(deps: ExecutorDeps) {
     const map = await deps.fieldMap();
     let failedAt = -1;
     try {
-      await deps.transaction(async (tx) => {
-        const ctx = {
-          runId: run.id,
-          formKey: run.formKey,
-          requester: run.requester,
-          target,
-          targetCustomerId: run.target?.customerId ?? null,
-          values: run.values,
-          subject,
-          tx,
-          map,
-          created: new Map<string, CustomerUserRecord>(),
-          afterCommit: (work: () => Promise<unknown>) => void later.push(work),
-          endSessionsOf: (id: number) => void sessions.add(id),
-        };
-        for (const [i, action] of prepared.entries()) {
-          failedAt = i;
-          const detail = await action.run(ctx, deps.ports);
-          results[i] = { ...results[i]!, outcome: 'done', detail };
+      // Two runs granting at the same moment can deadlock on MariaDB: the loser's transaction is rolled
+      // back whole, so running it again is safe (a webhook may then be delivered twice: same X-Loket-Delivery).
+      for (let attempt = 1; ; attempt++) {
+        later.length = 0;
+        sessions.clear();
+        results.forEach((r, i) => (results[i] = { ...r, outcome: 'not-run', detail: null }));
+        try {
+          await deps.transaction(async (tx) => {
+            const ctx = {
+              runId: run.id,
+              formKey: run.formKey,
+              requester: run.requester,
+              target,
+              targetCustomerId: run.target?.customerId ?? null,
+              values: run.values,
+              subject,
+              tx,
+              map,
+              created: new Map<string, CustomerUserRecord>(),
+              afterCommit: (work: () => Promise<unknown>) => void later.push(work),
+              endSessionsOf: (id: number) => void sessions.add(id),
+            };
+            for (const [i, action] of prepared.entries()) {
+              failedAt = i;
+              const detail = await action.run(ctx, deps.ports);
+              results[i] = { ...results[i]!, outcome: 'done', detail };
+            }
+            failedAt = -1;
+            await deps.audit.record(subject, { action: 'run.execute', objectType: 'form-run', objectId: run.id, after: { form: run.formKey, version: run.formVersion, state: 'completed', actions: results } }, tx);
+            if (!(await deps.runs.updateRun(run.id, ['running'], { state: 'completed', actions: results, error: null }, tx))) throw new Error(`run ${run.id} is no longer running`);
+          });
+          break;
+        } catch (err) {
+          if (isDeadlock(err) && attempt < MAX_ATTEMPTS) continue;
+          throw err;
         }
-        failedAt = -1;
-        await deps.audit.record(subject, { action: 'run.execute', objectType: 'form-run', objectId: run.id, after: { form: run.formKey, version: run.formVersion, state: 'completed', actions: results } }, tx);
-        if (!(await deps.runs.updateRun(run.id, ['running'], { state: 'completed', actions: results, error: null }, tx))) throw new Error(`run ${run.id} is no longer running`);
-      });
+      }
     } catch (err) {
-      let error = messageOf(err);
+      if (!(err instanceof LoketError) && !(err instanceof WebhookFailed)) deps.logger.error({ err, run: run.id }, 'a form run failed on an unexpected error');
+      let error = publicMessageOf(err);
       if (err instanceof WebhookFailed) {
         await deps.runs.deadLetter({ runId: run.id, url: err.delivery.url, body: err.delivery.body, lastError: err.lastError, attempts: err.attempts });
         error = `${error}. The delivery is kept in the dead-letter list; nothing was changed in Loket.`;

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { TicketAudience } from '../../access/ticket-access.js';
 import { LIKE_ESCAPE, escapeLike } from '../../customers/search-terms.js';
+import { isDeadlock } from '../../db/errors.js';
 import { rowsOf } from '../../db/rows.js';
 import type { IdempotencyClaim, IdempotencyStore } from '../../db/idempotency.js';
 import type { TableNames } from '../../db/tables.js';
@@ -19,7 +20,6 @@ export const ticketNumber = (id: number, createdAt: string): string => `${create
 /** Codes meaning "the other transaction won": the work is retried or the winner's result read. */
 const codeOf = (err: unknown): string => (typeof err === 'object' && err !== null && 'code' in err ? String((err).code) : '');
 const isDuplicate = (err: unknown) => codeOf(err) === 'ER_DUP_ENTRY' || codeOf(err).startsWith('SQLITE_CONSTRAINT_UNIQUE');
-const isDeadlock = (err: unknown) => codeOf(err) === 'ER_LOCK_DEADLOCK' || codeOf(err) === 'ER_LOCK_WAIT_TIMEOUT';
 
 /** Loket's own tickets: the TicketSystem port over knex. */
 export function createNativeTicketStore(knex: Knex, tables: TableNames, idempotency: IdempotencyStore): TicketSystem & {
