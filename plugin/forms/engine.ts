@@ -98,7 +98,6 @@ export function createFormsEngine(deps: FormsEngineDeps) {
   const notifier = createFormNotifier({ mailer: deps.mailer, translator: deps.translator, logger: deps.logger, baseUrl: deps.config.baseUrl, defaultLanguage: deps.config.i18n.defaultLanguage });
   const requestTickets = createRequestTickets({ tickets: deps.tickets, queues: deps.queues, runs: runStore });
   const rules = createCustomerUserRules({ store: deps.userStore, customers: deps.customerStore, emailUnique: deps.config.customerUsers.emailUnique, agentLoginExists: (login) => scopeStore.agentLoginTakenOutside(login) });
-  const subjectOf = (runId: number): AuditSubject => ({ kind: 'system', login: `form-run:${runId}`, effectiveCustomerId: null, delegationId: null, ip: null });
   const execute = createExecutor({
     transaction: deps.transaction,
     runs: runStore,
@@ -115,9 +114,9 @@ export function createFormsEngine(deps: FormsEngineDeps) {
       webhook: createWebhookSender({ secret: deps.config.forms.webhookSecret, timeoutMs: deps.config.forms.webhookTimeoutMs, retries: deps.config.forms.webhookRetries }),
       emailUnique: deps.config.customerUsers.emailUnique,
       agentLoginTaken: (login, tx) => scopeStore.agentLoginTaken(login, tx),
-      async sendPasswordLink(userId) {
+      async sendPasswordLink(userId, subject) {
         const user = await deps.db.findById(userId);
-        if (user) await deps.sendPasswordLink(engineActor(0), user, deps.config.baseUrl?.replace(/\/$/, '') ?? null, subjectOf(0));
+        if (user) await deps.sendPasswordLink(engineActor(0), user, deps.config.baseUrl?.replace(/\/$/, '') ?? null, subject);
       },
       async sendMail(to, subject, text) {
         await deps.mailer.send({ to, subject, text });

@@ -14,7 +14,7 @@ export const sendPasswordLink = defineAction({
     const user = await subjectUser(ctx, ports, i.login);
     if (user.backend !== ports.users.db.key) throw ruleViolation(`${user.login} signs in with their directory password.`, 'login', 'directory_user');
     if (user.validity !== 'valid') throw ruleViolation(`${user.login} is not valid.`, 'login', 'not_valid');
-    ctx.afterCommit(() => ports.sendPasswordLink(user.id));
+    ctx.afterCommit(() => ports.sendPasswordLink(user.id, ctx.subject));
     return `A set-password link goes to ${user.login}.`;
   },
 });

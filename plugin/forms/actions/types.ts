@@ -29,7 +29,8 @@ export interface ActionPorts {
   /** Is the login an agent's? Read with the run's transaction. */
   agentLoginTaken(login: string, tx: Tx): Promise<boolean>;
   /** After commit: mails a set-password link to the user (a failure is logged, never undoes the run). */
-  sendPasswordLink(userId: number): Promise<void>;
+  /** After commit; the audit entry names who asked (the run's subject), not the engine. */
+  sendPasswordLink(userId: number, subject: AuditSubject): Promise<void>;
   /** After commit: a plain mail. */
   sendMail(to: string, subject: string, text: string): Promise<void>;
   /** After commit: a ticket in a queue for the customer user, by the form run. */
