@@ -23,7 +23,8 @@ export interface ExecutorDeps {
 }
 
 export interface Outcome {
-  state: 'completed' | 'failed';
+  /** 'superseded': another execution of the same run finished it first; this one changed nothing and reports nothing. */
+  state: 'completed' | 'failed' | 'superseded';
   actions: ActionResult[];
   error: string | null;
 }
@@ -56,6 +57,13 @@ export function plannedResults(form: FormDefinition, ctx: ResolveContext): Actio
  * Runs every action of a run in ONE transaction: any failure rolls back every earlier action, and the
  * run becomes failed with the error. Mails, ended sessions and follow-up tickets happen only after the
  * commit; a webhook that failed for good is written to the dead-letter list after the rollback.
+ *
+ * Because nothing of a run outlives a rolled-back transaction, a run whose process died mid-execution
+ * may be executed again (the recovery in `RunsService.sweep`). Only what happens outside the database
+ * can repeat: a webhook delivered inside the transaction (same X-Loket-Delivery, so receivers can
+ * de-duplicate); mails and follow-up tickets run after the commit, so a crash before them loses them
+ * rather than repeating them. The final update moves the run only from 'running', so of two executions
+ * of one run exactly one commits.
  */
 export function createExecutor(deps: ExecutorDeps) {
   return async function execute(run: RunRecord, form: FormDefinition, target: CustomerUserRecord | null, requesterEmail: string | null, subject: AuditSubject): Promise<Outcome> {
@@ -66,7 +74,7 @@ export function createExecutor(deps: ExecutorDeps) {
     } catch (err) {
       const error = messageOf(err);
       const actions = plannedResults(form, resolve);
-      await deps.runs.updateRun(run.id, ['running'], { state: 'failed', actions, error });
+      if (!(await deps.runs.updateRun(run.id, ['running'], { state: 'failed', actions, error }))) return { state: 'superseded', actions, error: null };
       return { state: 'failed', actions, error };
     }
     const results: ActionResult[] = prepared.map((a, index) => ({ index, type: a.type, description: a.description, outcome: 'not-run', detail: null }));
@@ -120,7 +128,9 @@ export function createExecutor(deps: ExecutorDeps) {
         error = `${error}. The delivery is kept in the dead-letter list; nothing was changed in Loket.`;
       }
       const rolledBack = results.map((r, i): ActionResult => (i === failedAt ? { ...r, outcome: 'failed', detail: error } : r.outcome === 'done' ? { ...r, outcome: 'not-run', detail: 'rolled back' } : r));
-      await deps.runs.updateRun(run.id, ['running'], { state: 'failed', actions: rolledBack, error });
+      // The run is no longer running: another execution (the recovery sweep, or the original one that
+      // was only slow) committed first, and this transaction rolled back at its final conditional update.
+      if (!(await deps.runs.updateRun(run.id, ['running'], { state: 'failed', actions: rolledBack, error }))) return { state: 'superseded', actions: rolledBack, error: null };
       await deps.audit.record(subject, { action: 'run.execute', objectType: 'form-run', objectId: run.id, after: { form: run.formKey, state: 'failed', error } });
       return { state: 'failed', actions: rolledBack, error };
     }

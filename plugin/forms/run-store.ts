@@ -135,6 +135,8 @@ export interface RunFilter {
   /** Runs whose target belongs to one of these customers (key users' "all"). */
   targetCustomerIds?: readonly string[];
   state?: RunState;
+  /** Runs of one form (any version). */
+  formKey?: string;
   limit: number;
   offset: number;
 }
@@ -150,6 +152,7 @@ export function createRunStore(knex: Knex, tables: TableNames) {
     if (filter.requester) void q.where({ 'r.requester_kind': filter.requester.kind, 'r.requester_id': filter.requester.id });
     if (filter.targetCustomerIds) void q.whereIn('r.target_customer_id', filter.targetCustomerIds.length ? [...filter.targetCustomerIds] : ['\u0000']);
     if (filter.state) void q.where('r.state', filter.state);
+    if (filter.formKey !== undefined) void q.where('r.form_key', filter.formKey);
     return q;
   }
 
@@ -209,6 +212,24 @@ export function createRunStore(knex: Knex, tables: TableNames) {
       if (patch.payloadHash !== undefined) update.payload_hash = patch.payloadHash;
       if (patch.values !== undefined) update.values_json = toDbJson(patch.values);
       return (await db(tx)(tables.form_runs).where('id', id).whereIn('state', [...from]).update(update)) > 0;
+    },
+
+    /** Runs still 'running' whose row was last written at or before `before`, oldest first. */
+    async staleRunning(before: string, limit = 100): Promise<RunRecord[]> {
+      const rows = await rowsOf<RunRow>(runs().where('r.state', 'running').where('r.updated_at', '<=', before).select(runColumns).orderBy([{ column: 'r.updated_at', order: 'asc' }, { column: 'r.id', order: 'asc' }]).limit(limit));
+      return rows.map(toRun);
+    },
+
+    /**
+     * Takes a stale running run for recovery, only at the version the caller read: of two sweeps that saw
+     * the same row, exactly one matches (the other finds the version moved on). Touches `updated_at`, so
+     * the run is not stale again before another grace period has passed, and sets `error` to `mark`.
+     * `state` moves it on (e.g. to 'failed') instead of keeping it running.
+     */
+    async claimStale(id: number, version: number, patch: { error: string; state?: RunState }, tx?: Tx): Promise<boolean> {
+      const update: Record<string, unknown> = { updated_at: toDbTime(), version: version + 1, error: patch.error };
+      if (patch.state !== undefined) update.state = patch.state;
+      return (await db(tx)(tables.form_runs).where({ id, state: 'running', version }).update(update)) > 0;
     },
 
     async insertApprovals(runId: number, approvals: readonly NewApproval[], tx: Tx): Promise<void> {

@@ -41,6 +41,16 @@ export interface RunsServiceDeps {
 }
 
 const HOUR = 3_600_000;
+/**
+ * A run still 'running' this long after its row was last written was abandoned: the process executing it
+ * died (execution is one transaction, so nothing of it stayed). The sweep carries it out again. Far beyond
+ * a normal execution (with the default webhook settings a few seconds; even the largest allowed webhook
+ * timeout and retries stay near it, and a run that was only slow still commits at most once: see executor).
+ */
+export const RECOVER_AFTER_MS = 10 * 60_000;
+/** Written on a run the sweep takes over; a run found stale again with it was interrupted twice and fails. */
+export const RECOVERY_MARK = 'Interrupted before it finished; carried out again by the recovery sweep.';
+const GIVEN_UP = 'Interrupted twice before it finished; nothing was changed. Submit the request again, or ask the service desk.';
 /** The idempotency operation per form (the column holds 40 characters: a long key is hashed). */
 const OPERATION = (key: string) => `form-run:${key.length <= 31 ? key : createHash('sha256').update(key).digest('hex').slice(0, 31)}`;
 const codeOf = (err: unknown): string => (typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '');
@@ -182,6 +192,7 @@ export function createRunsService(deps: RunsServiceDeps): RunsService & { settle
     }
     const requester = run.requester.kind === 'customer-user' ? await deps.users.findById(run.requester.id) : null;
     const outcome = await deps.execute(run, form, target, requester?.email ?? null, subject);
+    if (outcome.state === 'superseded') return;
     const lines = outcome.actions.map((a) => `${a.index + 1}. ${a.description} — ${a.outcome}${a.detail ? `: ${a.detail}` : ''}`);
     await deps.requestTickets.progress(run.ticketId, outcome.state === 'completed' ? `Carried out:\n${lines.join('\n')}` : `Failed, nothing was changed: ${outcome.error ?? ''}\n${lines.join('\n')}`);
     await tell(run, form, run.requester, { kind: 'run-outcome', outcome: outcome.state, detail: outcome.error });
@@ -259,6 +270,7 @@ export function createRunsService(deps: RunsServiceDeps): RunsService & { settle
       else if (opts.scope === 'all') throw forbidden('Only admins and key users see other people\'s requests.');
       else filter = { requester: { kind: actor.principal.type, id: actor.principal.id }, limit: opts.limit, offset: opts.offset };
       if (opts.state) filter.state = opts.state;
+      if (opts.formKey !== undefined) filter.formKey = opts.formKey;
       const page = await deps.runs.listRuns(filter);
       const approvals = await deps.runs.approvalsOf(page.items.map((r) => r.id));
       return { items: await Promise.all(page.items.map((r) => view(r, actor.language, approvals.filter((a) => a.runId === r.id)))), total: page.total };
@@ -380,7 +392,28 @@ export function createRunsService(deps: RunsServiceDeps): RunsService & { settle
         reminded++;
         await tell(entry.run, entry.form, approval.approver, { kind: 'approval-reminder', approvalId: approval.id, expiresAt: approval.expiresAt });
       }
-      return { expired, reminded };
+      let recovered = 0;
+      for (const stale of await deps.runs.staleRunning(toDbTime(now.getTime() - RECOVER_AFTER_MS))) {
+        const first = stale.error !== RECOVERY_MARK;
+        // The claim is a conditional update on the version read: of two sweeps (two processes) that saw
+        // this run, exactly one takes it; the other skips it.
+        const claimed = await deps.transaction(async (tx) => {
+          if (!(await deps.runs.claimStale(stale.id, stale.version, first ? { error: RECOVERY_MARK } : { error: GIVEN_UP, state: 'failed' }, tx))) return false;
+          await deps.audit.record(subject, { action: 'run.recover', objectType: 'form-run', objectId: stale.id, before: { state: 'running', updatedAt: stale.updatedAt }, after: first ? { state: 'running', recovered: true } : { state: 'failed', error: GIVEN_UP } }, tx);
+          return true;
+        });
+        if (!claimed) continue;
+        if (!first) {
+          await deps.requestTickets.progress(stale.ticketId, `Failed: ${GIVEN_UP}`);
+          await tell(stale, await definitionOf(stale), stale.requester, { kind: 'run-outcome', outcome: 'failed', detail: GIVEN_UP });
+          continue;
+        }
+        recovered++;
+        await deps.requestTickets.progress(stale.ticketId, 'Interrupted before it finished; nothing had been changed. Carrying it out again.');
+        // The same path as after the last approval: approvals and the payload hash are checked again.
+        await executeRun(stale.id, subject);
+      }
+      return { expired, reminded, recovered };
     },
 
     settle: () => deps.notifier.settle(),

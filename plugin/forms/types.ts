@@ -120,8 +120,8 @@ export interface RunsService {
   submit(actor: Actor, key: string, input: { target?: string | undefined; values: Record<string, unknown> }, idempotencyKey: string | null, subject: AuditSubject): Promise<{ run: FormRun; replayed: boolean }>;
   /** Requester, approvers, agents who see the request ticket, admins; 404 for anybody else. */
   get(actor: Actor, id: number): Promise<FormRun>;
-  /** Runs the actor requested (`mine`) or may see (`all`: admins; key users for their customers). */
-  list(actor: Actor, opts: { scope: 'mine' | 'all'; state?: RunState; limit: number; offset: number }): Promise<{ items: FormRun[]; total: number }>;
+  /** Runs the actor requested (`mine`) or may see (`all`: admins; key users for their customers); `formKey` narrows to one form. */
+  list(actor: Actor, opts: { scope: 'mine' | 'all'; state?: RunState; formKey?: string; limit: number; offset: number }): Promise<{ items: FormRun[]; total: number }>;
   /** The requester withdraws a run still awaiting approval. */
   cancel(actor: Actor, id: number, subject: AuditSubject): Promise<FormRun>;
   /** Approvals waiting for the actor (pending and decidable now), newest first. */
@@ -132,6 +132,9 @@ export interface RunsService {
    * payload hash that is not the run's (409 payload_changed). The last needed approval executes the run.
    */
   decide(actor: Actor, approvalId: number, decision: { approve: boolean; comment?: string; payloadHash?: string }, subject: AuditSubject): Promise<FormRun>;
-  /** Background job: expires overdue approvals (and their runs) and sends reminders; answers counts. */
-  sweep(now?: Date): Promise<{ expired: number; reminded: number }>;
+  /**
+   * Background job: expires overdue approvals (and their runs), sends reminders, and recovers runs left
+   * 'running' by a process that died mid-execution (carried out again once); answers counts.
+   */
+  sweep(now?: Date): Promise<{ expired: number; reminded: number; recovered: number }>;
 }

@@ -114,7 +114,8 @@ describe('browser smoke test (real Chromium, axe-core)', function () {
     expect(box?.x ?? -1, 'the focused skip link is moved into view').to.be.at.least(0);
 
     // Following the skip link moves focus to the main content.
-    await page.keyboard.press('Enter');
+    // Following a fragment link is asynchronous in Chromium: wait for the URL to change before reading it.
+    await Promise.all([page.waitForURL((url) => url.hash === '#main', { timeout: 5000, waitUntil: 'commit' }).catch(() => undefined), page.keyboard.press('Enter')]);
     expect(new URL(page.url()).hash).to.equal('#main');
     expect(await focusedId()).to.equal('main');
 

@@ -147,6 +147,30 @@ describe('forms API: runs, approvals, request tickets, sweep', function () {
     expect((await app.loket.container.services.customerUsers.findByLogin(target.login))?.validity).to.equal('valid');
   });
 
+  it('filters the runs list by form: only that form\'s runs, an unknown key none, a malformed key 400', async function () {
+    const one = formInput({ queue: w.queue });
+    const two = formInput({ queue: w.queue });
+    await saveForm(app, w.admin, one);
+    await saveForm(app, w.admin, two);
+    const api = await as(w.keyUser);
+    const first = (await api.post(`/forms/${one.key}/runs`).send({ target: w.member.login, values: {} }).expect(201)).body as RunBody;
+    const second = (await api.post(`/forms/${two.key}/runs`).send({ target: w.member.login, values: {} }).expect(201)).body as RunBody;
+    for (const scope of ['mine', 'all']) {
+      const res = await api.get(`/runs?scope=${scope}&formKey=${one.key}`).expect(200);
+      const page = res.body as { items: { id: number; form: { key: string } }[]; total: number };
+      expect(page.items.map((r) => r.id)).to.deep.equal([first.id]);
+      expect(page.total).to.equal(1);
+    }
+    const both = (await api.get('/runs?limit=200').expect(200)).body as { items: { id: number }[] };
+    expect(both.items.map((r) => r.id)).to.include.members([first.id, second.id]);
+    const unknown = (await api.get(`/runs?formKey=${unique('nope').toLowerCase()}`).expect(200)).body as { items: unknown[]; total: number };
+    expect([unknown.items.length, unknown.total]).to.deep.equal([0, 0]);
+    for (const bad of ['formKey=..%2Fx', `formKey=${one.key}&formKey=${two.key}`, 'formKey=', 'formKey=A-B']) {
+      const res = await api.get(`/runs?${bad}`).expect(400);
+      expect((res.body as { error: { field: string } }).error.field).to.equal('formKey');
+    }
+  });
+
   it('a key user adds a colleague: the user is created in their customer and gets a set-password mail', async function () {
     const login = unique('new').toLowerCase();
     const seen = smtp.messages.length;

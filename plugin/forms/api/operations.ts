@@ -30,7 +30,7 @@ export const formsOperations: ApiOperation[] = [
     response: runSchema,
     errors: { ...AUTH, 400: 'A value does not fit its field (field names it), or not one of the caller\'s choices', 403: 'out_of_scope', 404: NO_FORM, 409: 'idempotency_key_reused', 422: 'check_failed (a criterion), no_approver, unknown_queue' },
   },
-  { method: 'get', path: '/runs', summary: 'Runs: scope mine (requested by the caller) or all (admins; key users for their customers); state, limit, offset.', tag: 'forms', response: listOf(runSchema), errors: { ...AUTH, 403: 'scope all for somebody else' } },
+  { method: 'get', path: '/runs', summary: 'Runs: scope mine (requested by the caller) or all (admins; key users for their customers); state, formKey (one form, any version; an unknown key answers an empty list), limit, offset.', tag: 'forms', response: listOf(runSchema), errors: { ...AUTH, 400: 'A malformed or unknown query parameter (formKey: a form key)', 403: 'scope all for somebody else' } },
   { method: 'get', path: '/runs/{id}', summary: 'One run with approvals and action results: requester, approvers, agents who see its ticket, key users of its customer, admins.', tag: 'forms', response: runSchema, errors: { ...AUTH, 404: NO_RUN } },
   { method: 'post', path: '/runs/{id}/cancel', summary: 'The requester withdraws a run still awaiting approval.', tag: 'forms', response: runSchema, errors: { ...AUTH, 403: 'Not the requester', 404: NO_RUN, 409: 'not_cancellable' } },
   { method: 'get', path: '/approvals', summary: 'Approvals waiting for the caller now, with their runs.', tag: 'forms', response: listOf(myApprovalSchema), errors: AUTH },

@@ -38,7 +38,7 @@ export function runsApi(deps: { formRuns: RunsService }): Router {
 
   router.get('/runs', async (req, res) => {
     const query = parseQuery(runListQuerySchema, req.query);
-    const page = await formRuns.list(currentActor(req), { scope: query.scope, ...(query.state && { state: query.state }), limit: query.limit, offset: query.offset });
+    const page = await formRuns.list(currentActor(req), { scope: query.scope, ...(query.state && { state: query.state }), ...(query.formKey !== undefined && { formKey: query.formKey }), limit: query.limit, offset: query.offset });
     res.set('Cache-Control', 'no-store');
     res.json({ items: page.items, total: page.total, limit: query.limit, offset: query.offset });
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACTION_TYPES } from '../definition.js';
+import { ACTION_TYPES, FORM_KEY } from '../definition.js';
 
 /** Request and response shapes of the forms API (the OpenAPI document is generated from them). */
 export const RUN_STATES = ['awaiting-approval', 'running', 'completed', 'failed', 'rejected', 'expired', 'cancelled'] as const;
@@ -25,6 +25,8 @@ export const choicesQuerySchema = searchQuerySchema.extend({ target: z.string().
 export const runListQuerySchema = z.strictObject({
   scope: z.enum(['mine', 'all']).default('mine'),
   state: z.enum(RUN_STATES).optional(),
+  /** Only runs of this form (any version); a key like the forms' own, an unknown one answers an empty list. */
+  formKey: z.string().regex(FORM_KEY, 'a form key: lower-case letters, digits and -, 2-64 characters').optional(),
   limit: z.coerce.number().int().min(1).max(200).default(25),
   offset: z.coerce.number().int().min(0).default(0),
 });
