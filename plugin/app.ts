@@ -9,6 +9,7 @@ import { refuseCredentialsInQuery } from './web/middleware/credentials-in-query.
 import { createCsrf } from './web/middleware/csrf.js';
 import { errorHandler, notFoundHandler } from './web/middleware/errors.js';
 import { actorLocals, languageLocals } from './web/middleware/locals.js';
+import { delegatedSession } from './web/middleware/delegation.js';
 import { securityHeaders } from './web/middleware/security-headers.js';
 import { isHeaderAuthenticatedApi, sessionMiddleware } from './web/middleware/session.js';
 import { apiRoutes, pageRoutes, uploadParsers } from './web/routes.js';
@@ -50,6 +51,8 @@ export function buildApp(c: Container): Express {
   const passportSession: RequestHandler = c.passport.session() as RequestHandler;
   cookieAuth.use(sessionMiddleware(config, c.sessionStore, secret), passportInit, passportSession);
   app.use((req, res, next) => (isHeaderAuthenticatedApi(req) ? next() : cookieAuth(req, res, next)));
+  // A session working in another organisation: its delegation is checked on every request.
+  app.use(delegatedSession(c.services.delegations));
   // Upload forms are multipart: their body (and so their `_csrf` field) is read before the CSRF check.
   app.use(uploadParsers());
   const csrf = createCsrf(config.session.cookieName);

@@ -5,6 +5,7 @@ import { createAgentStore } from './agents/store.js';
 import { createAuditService } from './audit/service.js';
 import { createAuditStore } from './audit/store.js';
 import { createActorResolver } from './auth/actors.js';
+import { createDelegationModule, delegationSystemActor } from './delegation/module.js';
 import { createApiTokenService } from './auth/api-token-service.js';
 import { createApiTokenStore } from './auth/api-token-store.js';
 import { createPassport } from './auth/passport-setup.js';
@@ -178,7 +179,33 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     audit,
     transaction,
   });
-  const actors = createActorResolver({ agents, customerUsers, customerLogin: customerAccounts, permissions: assignments, agentGroups, directoryLogin: { verifyCredentials: (login, password) => directoryLogin.verify(login, password) } });
+  const delegation = createDelegationModule({
+    knex,
+    tables,
+    config,
+    logger,
+    audit,
+    transaction,
+    mailer,
+    translator,
+    customers: {
+      findName: async (customerId) => (await customerStore.findByCustomerId(customerId))?.name ?? null,
+      async create(customerId, name, subject) {
+        await customers.create(delegationSystemActor(), { customerId, name }, subject);
+      },
+    },
+    customerUsers: {
+      findById: (id) => customerUsers.findById(id),
+      findByLogin: (login) => customerUsers.findByLogin(login),
+      hasReports: (id) => customerUsers.hasReports(id),
+      idsWithEmail: (emailKey) => customerUserStore.findIdsByEmail(emailKey),
+      create: async (input, subject) => (await customerUsers.create(null, input, subject)).user,
+    },
+    memberPermissions: (customerId) => assignments.memberIndexFor(customerId),
+    setUpPath: (user) => customerAccounts.setUpPath(user),
+  });
+  const { delegations, deputies } = delegation;
+  const actors = createActorResolver({ agents, customerUsers, customerLogin: customerAccounts, permissions: assignments, agentGroups, directoryLogin: { verifyCredentials: (login, password) => directoryLogin.verify(login, password) }, deputies });
   const passport = createPassport(actors);
 
   const markdown = createMarkdownRenderer();
@@ -272,7 +299,7 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     dialect,
     tables,
     databaseLabel,
-    services: { audit, agents, apiTokens, actors, customers, customerUsers, customerAccounts, backends, customerCsv, groups, catalogue, assignments, faqCategories, faqArticles, faqReader, faqViews: views, kb, agentGroups, queues, tickets, deflections, dashboard, directoryOps, forms: formsEngine.forms, formRuns: formsEngine.formRuns },
+    services: { audit, agents, apiTokens, actors, customers, customerUsers, customerAccounts, backends, customerCsv, groups, catalogue, assignments, faqCategories, faqArticles, faqReader, faqViews: views, kb, agentGroups, queues, tickets, deflections, dashboard, directoryOps, forms: formsEngine.forms, formRuns: formsEngine.formRuns, delegations, deputies },
     passport,
     sessionStore,
     /** The backends in their order; the directory ones with their connection, for sync, test and preview. */
@@ -301,6 +328,7 @@ export function createContainer(config: LoketConfig, logger: Logger) {
       await ticketNotifier.settle();
       // The sweep timer stops and approval mails in flight are sent before the database closes.
       await formsEngine.close();
+      await delegation.settle();
       // A sync started from the screen runs in the background; it must not outlive the database.
       await directoryOps.settle();
       mailer.close();

@@ -38,7 +38,7 @@ export function createAssignmentService(deps: {
 }) {
   const names = createNameChecks({ groups: deps.groups, catalogue: deps.catalogue });
   const { checkGroups, checkServices } = names;
-  const { inputsFor, permissionIndexFor, entitledServices } = createEffectiveInputs({ groups: deps.groups, catalogue: deps.catalogue, names });
+  const { inputsFor, permissionIndexFor, memberIndexFor, entitledServices } = createEffectiveInputs({ groups: deps.groups, catalogue: deps.catalogue, names });
 
   /** Reading needs sight of the target (tenant scope for users and customers), writing needs assignment.manage. */
   async function resolve(actor: Actor, target: AssignmentTarget, write: boolean): Promise<{ group: GrantOwner | null; service: ServiceOwner; label: [string, string] }> {
@@ -77,6 +77,8 @@ export function createAssignmentService(deps: {
   return {
     /** For the session: group → permissions, computed afresh on every request. */
     permissionIndexFor,
+    /** What a member of a customer holds by customer grants and defaults (delegated sessions intersect with it). */
+    memberIndexFor,
     /** Entitled service names of one user; no access check (ticket forms and checks decide). */
     entitledServices,
 

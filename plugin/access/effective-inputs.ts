@@ -73,12 +73,28 @@ export function createEffectiveInputs(deps: { groups: GroupStore; catalogue: Cat
     return permissionIndex(effective);
   }
 
+  /**
+   * What a member of one customer holds with no grants of their own: the customer's grants and the
+   * defaults. A delegate working there holds at most this (intersected with their own index).
+   */
+  async function memberIndexFor(customerId: string): Promise<Record<string, string[]>> {
+    const effective = computeEffectivePermissions({
+      permissionTypes: (await deps.groups.permissionTypes()).map((t) => t.name),
+      direct: [],
+      byCustomer: await deps.groups.customerGrants([customerId]),
+      defaults: await deps.groups.defaultGrants(),
+      directory: [],
+      services: { direct: [], byCustomer: [], byGroup: [], defaults: [] },
+    });
+    return permissionIndex(effective);
+  }
+
   /** Services the user is entitled to (names), for pickers and checks; the caller decides access. */
   async function entitledServices(user: CustomerUserRecord): Promise<string[]> {
     return computeEffectivePermissions(await inputsFor(user)).services.map((s) => s.service);
   }
 
-  return { inputsFor, permissionIndexFor, entitledServices };
+  return { inputsFor, permissionIndexFor, memberIndexFor, entitledServices };
 }
 
 export type EffectiveInputs = ReturnType<typeof createEffectiveInputs>;

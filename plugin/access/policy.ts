@@ -30,22 +30,26 @@ export type Capability =
   | 'faq.write'
   | 'faq.approve'
   | 'faq.category.manage'
-  | 'queue.manage';
+  | 'queue.manage'
+  | 'delegation.manage'
+  | 'delegation.read-all'
+  | 'deputy.manage';
 
 const GRANTS: Record<Role, readonly Capability[]> = {
   admin: [
     'agent.use', 'admin.use', 'api-token.own', 'api-token.manage', 'agent-account.manage', 'audit.read',
     'customer.read', 'customer.manage', 'customer-user.read', 'customer-user.manage', 'customer-user.anonymise',
     'field-map.manage', 'group.read', 'group.manage', 'service.read', 'service.manage', 'assignment.manage',
-    'faq.read-internal', 'faq.write', 'faq.approve', 'faq.category.manage', 'queue.manage',
+    'faq.read-internal', 'faq.write', 'faq.approve', 'faq.category.manage', 'queue.manage', 'delegation.read-all',
   ],
   // Agents read customers and their users; changing them is an admin's (or a delegated form's) job.
   // Agents write the FAQ and approve each other's articles (never their own: see faq-access.ts).
   agent: ['agent.use', 'api-token.own', 'customer.read', 'customer-user.read', 'group.read', 'service.read', 'faq.read-internal', 'faq.write', 'faq.approve'],
   customer: ['portal.use', 'profile.own'],
   // Key users read their own customers' users (scoped below); they change them through delegated forms.
-  'key-user': ['portal.use', 'profile.own', 'customer.read', 'customer-user.read'],
-  manager: ['portal.use', 'profile.own'],
+  // Key users grant delegations into their customer (never from a delegated session: see plugin/delegation/).
+  'key-user': ['portal.use', 'profile.own', 'customer.read', 'customer-user.read', 'delegation.manage', 'deputy.manage'],
+  manager: ['portal.use', 'profile.own', 'deputy.manage'],
 };
 
 export function can(actor: Actor | null | undefined, capability: Capability): boolean {

@@ -1,4 +1,4 @@
-import type { Actor, Principal, Role } from '../access/actor.js';
+import type { Actor, DeputyGrant, Principal, Role } from '../access/actor.js';
 import { agentDisplayName, type Agent } from '../agents/schema.js';
 import type { AgentService } from '../agents/service.js';
 import type { CustomerUserRecord } from '../customers/backends/backend.js';
@@ -16,18 +16,21 @@ export const agentActor = (agent: Agent, authenticatedBy: Actor['authenticatedBy
   groupPermissions,
   effectiveCustomerId: null,
   delegation: null,
+  deputyFor: [],
   authenticatedBy,
   language: agent.language,
 });
 
 export function customerActor(
   user: CustomerUserRecord,
-  facts: { hasReports: boolean; groupPermissions: Record<string, string[]> },
+  facts: { hasReports: boolean; groupPermissions: Record<string, string[]>; deputyFor?: readonly DeputyGrant[] },
   authenticatedBy: Actor['authenticatedBy'],
 ): Actor {
+  const deputyFor = facts.deputyFor ?? [];
+  const keyUserOf = [...user.keyUserOf, ...deputyFor.flatMap((g) => g.keyUserOf).filter((id) => !user.keyUserOf.includes(id))];
   const roles: Role[] = ['customer'];
-  if (user.keyUserOf.length) roles.push('key-user');
-  if (facts.hasReports) roles.push('manager');
+  if (keyUserOf.length) roles.push('key-user');
+  if (facts.hasReports || deputyFor.some((g) => g.manager)) roles.push('manager');
   const name = [user.fields.firstName, user.fields.lastName].filter((v) => v !== null && v !== undefined && v !== '').join(' ');
   return {
     kind: 'customer',
@@ -38,10 +41,11 @@ export function customerActor(
     roles,
     customerId: user.customerId,
     customerIds: [user.customerId, ...user.customerIds],
-    keyUserOf: user.keyUserOf,
+    keyUserOf: [...new Set(keyUserOf)],
     groupPermissions: facts.groupPermissions,
     effectiveCustomerId: user.customerId,
     delegation: null,
+    deputyFor,
     authenticatedBy,
     language: user.language,
   };
@@ -50,6 +54,11 @@ export function customerActor(
 interface CustomerUserLookup {
   findById(id: number): Promise<CustomerUserRecord | null>;
   hasReports(id: number): Promise<boolean>;
+}
+
+/** Holiday cover in force for a customer user (plugin/delegation/deputy-service.ts). */
+interface DeputyLookup {
+  grantsFor(user: CustomerUserRecord): Promise<DeputyGrant[]>;
 }
 
 interface GroupPermissionLookup {
@@ -71,14 +80,15 @@ export function createActorResolver(deps: {
   permissions: GroupPermissionLookup;
   agentGroups: { permissionIndexFor(agentId: number): Promise<Record<string, string[]>> };
   directoryLogin: CustomerUserLogin;
+  deputies?: DeputyLookup;
 }) {
   const forAgent = async (agent: Agent, authenticatedBy: Actor['authenticatedBy']): Promise<Actor> =>
     agentActor(agent, authenticatedBy, await deps.agentGroups.permissionIndexFor(agent.id));
 
   async function forCustomer(user: CustomerUserRecord | null, authenticatedBy: Actor['authenticatedBy']): Promise<Actor | null> {
     if (user?.validity !== 'valid') return null;
-    const [hasReports, groupPermissions] = await Promise.all([deps.customerUsers.hasReports(user.id), deps.permissions.permissionIndexFor(user)]);
-    return customerActor(user, { hasReports, groupPermissions }, authenticatedBy);
+    const [hasReports, groupPermissions, deputyFor] = await Promise.all([deps.customerUsers.hasReports(user.id), deps.permissions.permissionIndexFor(user), deps.deputies?.grantsFor(user) ?? []]);
+    return customerActor(user, { hasReports, groupPermissions, deputyFor }, authenticatedBy);
   }
 
   return {

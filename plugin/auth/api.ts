@@ -14,7 +14,13 @@ export const meResponseSchema = z.object({
   customerIds: z.array(z.string()),
   keyUserOf: z.array(z.string()),
   effectiveCustomerId: z.string().nullable(),
-  delegation: z.object({ id: z.number(), endsAt: z.string().nullable() }).nullable(),
+  delegation: z
+    .object({ id: z.number(), customerId: z.string(), customerName: z.string(), role: z.enum(['customer', 'key-user']), endsAt: z.string().nullable() })
+    .nullable()
+    .describe('Set while working in another organisation through a delegation (endsAt null: open-ended).'),
+  deputyFor: z
+    .array(z.object({ login: z.string(), name: z.string(), keyUserOf: z.array(z.string()), manager: z.boolean(), endsAt: z.string() }))
+    .describe('Holiday cover in force: the people the caller stands in for until endsAt.'),
   language: z.string().nullable(),
   authenticatedBy: z.enum(['session', 'token']),
   groupPermissions: z
@@ -33,6 +39,7 @@ export const presentMe = (actor: Actor): z.infer<typeof meResponseSchema> => ({
   keyUserOf: actor.keyUserOf,
   effectiveCustomerId: actor.effectiveCustomerId,
   delegation: actor.delegation,
+  deputyFor: actor.deputyFor.map((g) => ({ login: g.login, name: g.name, keyUserOf: g.keyUserOf, manager: g.manager, endsAt: g.endsAt })),
   language: actor.language,
   authenticatedBy: actor.authenticatedBy,
   groupPermissions: Object.fromEntries(Object.entries(actor.groupPermissions).map(([group, held]) => [group, [...held]])),

@@ -70,6 +70,16 @@ export const loketOptionsSchema = z.object({
       webhookRetries: z.number().int().min(0).max(10).default(2),
     })
     .prefault({}),
+  delegation: z
+    .object({
+      /**
+       * The organisation of accounts made for delegates whose address had no account (their own
+       * organisation, with no groups of its own); created on first use.
+       */
+      guestCustomerId: z.string().trim().min(1).max(150).default('delegates'),
+      guestCustomerName: z.string().trim().min(1).max(200).default('Delegates (no organisation of their own)'),
+    })
+    .prefault({}),
 });
 
 export type LoketOptionsInput = z.input<typeof loketOptionsSchema> & {

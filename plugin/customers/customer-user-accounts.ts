@@ -54,12 +54,18 @@ export function createCustomerUserAccounts(deps: AccountDeps) {
     kind: 'customer', login: user.login, effectiveCustomerId: user.customerId, delegationId: null, ip: null,
   });
 
-  async function sendLink(user: CustomerUserRecord, linkBase: string): Promise<boolean> {
+  /** A new one-time set-password token (older open ones stop working); only its hash is stored. */
+  async function issueToken(userId: number): Promise<string> {
     const token = newToken();
     await deps.transaction(async (tx) => {
-      await deps.tokens.retireOpen(user.id, 'set-password', tx);
-      await deps.tokens.insert(user.id, 'set-password', sha256(token), new Date(Date.now() + deps.passwordLinkHours * 3_600_000), tx);
+      await deps.tokens.retireOpen(userId, 'set-password', tx);
+      await deps.tokens.insert(userId, 'set-password', sha256(token), new Date(Date.now() + deps.passwordLinkHours * 3_600_000), tx);
     });
+    return token;
+  }
+
+  async function sendLink(user: CustomerUserRecord, linkBase: string): Promise<boolean> {
+    const token = await issueToken(user.id);
     const t = deps.translator.t(isLanguage(user.language) ? user.language : deps.defaultLanguage);
     const name = [user.fields.firstName, user.fields.lastName].filter(Boolean).join(' ') || user.login;
     const link = `${linkBase.replace(/\/$/, '')}/password/set/${token}`;
@@ -110,6 +116,15 @@ export function createCustomerUserAccounts(deps: AccountDeps) {
       }
       await deps.audit.record(subject, { action: 'customer-user.password-link', objectType: 'customer-user', objectId: user.login, after: outcome });
       return outcome;
+    },
+
+    /**
+     * For Loket's own flows (a delegation's invitation to an address without an account): the path of a
+     * one-time set-password link, which the caller mails in its own words. No access check: never route it.
+     */
+    async setUpPath(user: CustomerUserRecord): Promise<{ path: string; hours: number }> {
+      if (user.backend !== deps.db.key) throw ruleViolation('This user signs in with their directory password.', undefined, 'directory_user');
+      return { path: `/password/set/${await issueToken(user.id)}`, hours: deps.passwordLinkHours };
     },
 
     /** "Forgot password": the same answer whether or not the address belongs to anybody. */

@@ -48,6 +48,9 @@ export const TABLES = [
   'form_approvals',
   'ticket_participants',
   'webhook_dead_letters',
+  'delegations',
+  'deputies',
+  'delegation_switches',
 ] as const;
 
 export type TableKey = (typeof TABLES)[number];

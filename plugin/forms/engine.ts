@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { Actor } from '../access/actor.js';
+import { systemActor, type Actor } from '../access/actor.js';
 import type { CatalogueStore } from '../access/catalogue/store.js';
 import type { GroupStore } from '../access/groups/store.js';
 import type { AuditService, AuditSubject } from '../audit/service.js';
@@ -59,22 +59,7 @@ export interface FormsEngineDeps {
  * The engine acting for a run the form already authorised: the delegated form is the permission, so
  * account services that ask for an admin see this one. It never signs in and holds no session.
  */
-const engineActor = (runId: number): Actor => ({
-  kind: 'admin',
-  principal: { type: 'agent', id: 0 },
-  login: `form-run:${runId}`,
-  displayName: `Form run ${runId}`,
-  email: null,
-  roles: ['admin'],
-  customerId: null,
-  customerIds: [],
-  keyUserOf: [],
-  groupPermissions: {},
-  effectiveCustomerId: null,
-  delegation: null,
-  authenticatedBy: 'session',
-  language: null,
-});
+const engineActor = (runId: number): Actor => systemActor(`form-run:${runId}`, `Form run ${runId}`);
 
 /** Builds the forms engine: stores, scope, definitions, runs with their actions, mails and the sweep. */
 export function createFormsEngine(deps: FormsEngineDeps) {

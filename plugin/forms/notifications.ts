@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { isLanguage, type Language, type Translator } from '../i18n/index.js';
+import { createBackgroundMail } from '../mail/background.js';
 import type { Mailer } from '../mail/mailer.js';
 
 export interface MailRecipient {
@@ -27,7 +28,7 @@ export type FormNotice =
  * failing mail server is logged and never fails a request. `settle()` waits for mails in flight (close).
  */
 export function createFormNotifier(deps: { mailer: Pick<Mailer, 'enabled' | 'send'>; translator: Translator; logger: Logger; baseUrl: string | undefined; defaultLanguage: Language }) {
-  const inFlight = new Set<Promise<void>>();
+  const mail = createBackgroundMail(deps.mailer, deps.logger);
   const languageOf = (value: string | null): Language => (isLanguage(value) ? value : deps.defaultLanguage);
   const link = (path: string): string | null => (deps.baseUrl ? `${deps.baseUrl.replace(/\/$/, '')}${path}` : null);
 
@@ -54,25 +55,11 @@ export function createFormNotifier(deps: { mailer: Pick<Mailer, 'enabled' | 'sen
   }
 
   function notify(to: MailRecipient, run: RunFacts, notice: FormNotice): void {
-    if (!deps.mailer.enabled || !to.email) return;
-    const email = to.email;
-    const work = (async () => {
-      try {
-        await deps.mailer.send({ to: email, ...compose(to, run, notice) });
-      } catch (err) {
-        deps.logger.warn({ err, run: run.id, kind: notice.kind }, 'form mail could not be sent');
-      }
-    })();
-    inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
+    if (!to.email) return;
+    mail.send({ to: to.email, ...compose(to, run, notice) }, { run: run.id, kind: notice.kind });
   }
 
-  return {
-    notify,
-    async settle(): Promise<void> {
-      while (inFlight.size) await Promise.all([...inFlight]);
-    },
-  };
+  return { notify, settle: () => mail.settle() };
 }
 
 export type FormNotifier = ReturnType<typeof createFormNotifier>;

@@ -30,6 +30,8 @@ import { portalTicketPages } from '../tickets/pages/portal-pages.js';
 import { passwordPages } from '../customers/password-pages.js';
 import { languageRoutes } from './controllers/language.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
+import { organisationHeader } from './middleware/delegation.js';
+import { switchApi, switchRoutes } from '../delegation/web/switch.js';
 import { buildOpenApiDocument, type ApiOperation } from './openapi.js';
 
 const openApiOperation: ApiOperation = {
@@ -46,6 +48,7 @@ export function pageRoutes(c: Container): Router {
   const router = Router();
   router.use(authRoutes({ passport: c.passport, audit, config: c.config, logger: c.logger }));
   router.use(languageRoutes(c.config.session.cookiePath));
+  router.use(switchRoutes({ delegations: c.services.delegations }));
   // Ahead of the customer-user pages, so /customer-users/import is never taken for a login.
   router.use(customerCsvPages({ csv: c.services.customerCsv, logger: c.logger }));
   router.use(passwordPages({ accounts: c.services.customerAccounts, config: c.config }));
@@ -83,6 +86,8 @@ export function apiRoutes(c: Container, version: string): Router {
     res.json(document);
   });
   router.use(bearerAuth(c.services));
+  router.use(organisationHeader(c.services.delegations));
+  router.use(switchApi({ delegations: c.services.delegations }));
   router.use(meApi());
   router.use(auditApi({ audit: c.services.audit }));
   router.use(profileApi({ customerUsers: c.services.customerUsers }));

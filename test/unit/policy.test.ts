@@ -7,7 +7,7 @@ const actor = (roles: Role[]): Actor => ({
   kind: roles.includes('admin') ? 'admin' : roles.includes('agent') ? 'agent' : 'customer',
   principal: { type: roles.includes('agent') ? 'agent' : 'customer-user', id: 1 },
   login: 'x', displayName: 'X', email: null, roles, customerId: null, customerIds: [], keyUserOf: [], groupPermissions: {}, effectiveCustomerId: null,
-  delegation: null, authenticatedBy: 'session', language: null,
+  delegation: null, deputyFor: [], authenticatedBy: 'session', language: null,
 });
 
 describe('policy', () => {
