@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditSubject } from '../audit/service.js';
+import { seedDemoDelegation } from './delegation.js';
 import type { Container } from '../container.js';
 import { seedDemoCustomers } from './customers.js';
 import { seedDemoFaq } from './faq.js';
@@ -44,6 +45,7 @@ export async function seedDemo(c: Container): Promise<DemoCredential[] | null> {
   await seedDemoTickets(c, admin, DEMO_SUBJECT);
   // After the tickets: the forms' request tickets go to the demo's Service desk queue.
   await seedDemoForms(c, DEMO_SUBJECT);
+  await seedDemoDelegation(c, DEMO_SUBJECT);
   return credentials;
 }
 

@@ -26,6 +26,13 @@ describe('Demo tickets', function () {
   });
   after(() => app.close());
 
+  it('lets Ola of Fjord work in Acme for a week, and names Jan\'s holiday deputy for next month', async function () {
+    const choices = await services().delegations.switchable(await actorOf('ola.hansen'));
+    expect(choices.map((d) => [d.customerId, d.role, d.createdBy])).to.deep.equal([['acme', 'customer', 'jan.devries']]);
+    const deputies = await services().deputies.list(await actorOf('jan.devries'));
+    expect(deputies.map((d) => [d.principal.login, d.deputy.login, d.status])).to.deep.equal([['jan.devries', 'sanne.bakker', 'scheduled']]);
+  });
+
   it('files real tickets in the three demo queues, in at least four states, for both customers', function () {
     expect(new Set(all.map((t) => t.queue))).to.deep.equal(new Set(['Service desk', 'IT support', 'Facilities']));
     expect(new Set(all.map((t) => t.state)).size).to.be.at.least(4);
