@@ -10,6 +10,7 @@ import { createCsrf } from './web/middleware/csrf.js';
 import { errorHandler, notFoundHandler } from './web/middleware/errors.js';
 import { actorLocals, languageLocals } from './web/middleware/locals.js';
 import { delegatedSession } from './web/middleware/delegation.js';
+import { delegationLocals } from './delegation/pages/locals.js';
 import { securityHeaders } from './web/middleware/security-headers.js';
 import { isHeaderAuthenticatedApi, sessionMiddleware } from './web/middleware/session.js';
 import { apiRoutes, pageRoutes, uploadParsers } from './web/routes.js';
@@ -58,6 +59,7 @@ export function buildApp(c: Container): Express {
   const csrf = createCsrf(config.session.cookieName);
   app.use(csrf.protect);
   app.use(actorLocals(csrf.tokenFor, config.session.cookieName));
+  app.use(delegationLocals({ delegations: c.services.delegations, customers: c.services.customers }));
 
   app.use('/api/v1', apiRoutes(c, VERSION));
   app.use(pageRoutes(c));

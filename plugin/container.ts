@@ -289,6 +289,7 @@ export function createContainer(config: LoketConfig, logger: Logger) {
     endSessions,
     mailer,
     translator,
+    deputies,
   });
   formsEngine.startSweep();
 

@@ -166,6 +166,8 @@ export function createDelegationService(deps: DelegationDeps) {
 
     /** New end (null: open-ended). Only while not revoked; from the key users' own session. */
     async extend(actor: Actor, id: number, input: ExtendInput, subject: AuditSubject): Promise<DelegationView> {
+      // Before the lookup: a switched session reads no delegations, so it would otherwise hear 404.
+      if (actor.delegation) throw fromDelegatedSession();
       const d = await load(actor, id);
       requireManager(actor, d.customerId);
       const at = now();
@@ -182,6 +184,8 @@ export function createDelegationService(deps: DelegationDeps) {
 
     /** An open-ended delegation is still needed: it leaves the review list for another REVIEW_DAYS. */
     async review(actor: Actor, id: number, subject: AuditSubject): Promise<DelegationView> {
+      // Before the lookup: a switched session reads no delegations, so it would otherwise hear 404.
+      if (actor.delegation) throw fromDelegatedSession();
       const d = await load(actor, id);
       requireManager(actor, d.customerId);
       const at = now();
@@ -194,6 +198,8 @@ export function createDelegationService(deps: DelegationDeps) {
 
     /** Ends a delegation now; a session working through it is sent home on its next request. */
     async revoke(actor: Actor, id: number, subject: AuditSubject): Promise<DelegationView> {
+      // Before the lookup: a switched session reads no delegations, so it would otherwise hear 404.
+      if (actor.delegation) throw fromDelegatedSession();
       const d = await load(actor, id);
       if (!can(actor, 'delegation.read-all')) requireManager(actor, d.customerId);
       const at = now();

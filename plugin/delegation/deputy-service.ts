@@ -32,7 +32,7 @@ const fromDelegatedSession = () => new LoketError({ status: 403, code: 'delegate
 /**
  * Holiday deputies (seed 004): a key user or manager names a colleague of the same customer to stand in
  * for a period. While it runs, the deputy holds the principal's key-user marks and reports (see
- * grantsFor, read on every request) and approvals of the principal route to them (plugin/forms/approvers.ts).
+ * grantsFor, read on every request) and approvals of the principal route to them (at decide time, plugin/forms/stand-ins.ts).
  */
 export function createDeputyService(deps: DeputyDeps) {
   const now = () => toDbTime(deps.now?.() ?? new Date());
@@ -105,8 +105,8 @@ export function createDeputyService(deps: DeputyDeps) {
 
     /** Ends a deputy now (the principal, the deputy, a key user of the customer, or an admin). */
     async revoke(actor: Actor, id: number, subject: AuditSubject): Promise<DeputyView> {
-      const d = await load(actor, id);
       if (actor.delegation) throw fromDelegatedSession();
+      const d = await load(actor, id);
       const at = now();
       if (d.revokedAt === null) {
         await deps.transaction(async (tx) => {
@@ -138,6 +138,11 @@ export function createDeputyService(deps: DeputyDeps) {
     /** Stand-ins in force for the people given (approvals route to them). */
     async activeDeputiesOf(principalIds: readonly number[]): Promise<Deputy[]> {
       return deps.store.activeOf(principalIds, now());
+    },
+
+    /** Stand-ins in force where this person is the deputy (their approvals list shows the principals'). */
+    async standingInFor(deputyId: number): Promise<Deputy[]> {
+      return deps.store.activeFor(deputyId, now());
     },
   };
 }

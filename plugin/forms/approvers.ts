@@ -24,8 +24,10 @@ export interface ApproverDeps {
 const asApprover = (user: CustomerUserRecord, reason: string): Approver => ({ kind: 'customer-user', id: user.id, login: user.login, name: displayName(user), reason, email: user.email, language: user.language });
 
 /**
- * Who approves one step. Every approver resolution goes through here (issue 9 routes deputies in this
- * function). Only valid people; the requester is never an approver of their own run.
+ * Who approves one step: the approvers of record, fixed at submit. Every approver resolution goes through
+ * here. Only valid people; the requester is never an approver of their own run. Holiday deputies are NOT
+ * routed here but at decide time (plugin/forms/stand-ins.ts): a run submitted before the holiday began
+ * reaches the deputy as well, and the approval stays the approver's of record.
  */
 export async function resolveApprovers(deps: ApproverDeps, rules: readonly ApproverRule[], ctx: ApproverContext): Promise<Approver[]> {
   const found: Approver[] = [];

@@ -28,6 +28,7 @@ import { createRunStore } from './run-store.js';
 import { createRunsService } from './runs-service.js';
 import { createScope } from './scope.js';
 import { createScopeStore } from './scope-store.js';
+import { createStandIns, type DeputiesPort } from './stand-ins.js';
 import { createWebhookSender } from './webhook.js';
 
 export interface FormsEngineDeps {
@@ -53,6 +54,8 @@ export interface FormsEngineDeps {
   endSessions(principal: string): Promise<unknown>;
   mailer: Mailer;
   translator: Translator;
+  /** Holiday deputies in force (approvals route to them at decide time). */
+  deputies: DeputiesPort;
 }
 
 /**
@@ -149,6 +152,7 @@ export function createFormsEngine(deps: FormsEngineDeps) {
     transaction: deps.transaction,
     idempotency: deps.idempotency,
     seesTicket: (actor, number) => deps.seesTicket(actor, number),
+    standIns: createStandIns({ deputies: deps.deputies, findUser: users.findById }),
   });
 
   let timer: NodeJS.Timeout | null = null;

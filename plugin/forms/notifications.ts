@@ -17,13 +17,14 @@ export interface RunFacts {
 }
 
 export type FormNotice =
-  | { kind: 'approval-requested'; approvalId: number; expiresAt: string }
-  | { kind: 'approval-reminder'; approvalId: number; expiresAt: string }
+  | { kind: 'approval-requested'; approvalId: number; expiresAt: string; onBehalfOf?: string }
+  | { kind: 'approval-reminder'; approvalId: number; expiresAt: string; onBehalfOf?: string }
   | { kind: 'run-outcome'; outcome: 'approved' | 'rejected' | 'completed' | 'failed' | 'expired'; detail: string | null };
 
 /**
  * Mails of delegated forms, each person in their own language: approvers when their step opens (a link
- * to `/approvals/<id>`, which asks for a login first) and once more before expiry; requesters when
+ * to `/approvals/<id>`, which asks for a login first) and once more before expiry (their holiday deputy
+ * gets the same, saying for whom: `onBehalfOf`); requesters when
  * their run is approved, rejected, done, failed or expired. Sent after the change is committed; a
  * failing mail server is logged and never fails a request. `settle()` waits for mails in flight (close).
  */
@@ -46,7 +47,9 @@ export function createFormNotifier(deps: { mailer: Pick<Mailer, 'enabled' | 'sen
     } else {
       const reminder = notice.kind === 'approval-reminder';
       subject = t(reminder ? 'formsMail.subject.reminder' : 'formsMail.subject.approval', facts);
-      lines.push(t(reminder ? 'formsMail.intro.reminder' : 'formsMail.intro.approval', facts), '', t('formsMail.expires', { at: notice.expiresAt.slice(0, 16).replace('T', ' ') + ' UTC' }));
+      lines.push(t(reminder ? 'formsMail.intro.reminder' : 'formsMail.intro.approval', facts));
+      if (notice.onBehalfOf) lines.push('', t('formsMail.deputy', { name: notice.onBehalfOf }));
+      lines.push('', t('formsMail.expires', { at: notice.expiresAt.slice(0, 16).replace('T', ' ') + ' UTC' }));
       const url = link(`/approvals/${notice.approvalId}`);
       lines.push('', url ? t('formsMail.approvalLink', { url }) : t('formsMail.noLink'));
     }

@@ -19,6 +19,7 @@ import { checkCriteria, checkValues, type CriteriaDeps } from './run-checks.js';
 import type { ApprovalRecord, NewApproval, Party, RunRecord, RunStore } from './run-store.js';
 import { displayName as displayNameOf, isAdmin, keyUserCustomers, outOfScope, type Scope } from './scope.js';
 import type { ScopeStore } from './scope-store.js';
+import type { StandIns } from './stand-ins.js';
 import type { ApprovalView, FormRun, RunsService, RunTarget } from './types.js';
 
 export interface RunsServiceDeps {
@@ -38,6 +39,8 @@ export interface RunsServiceDeps {
   idempotency: IdempotencyStore;
   /** May the actor see this ticket (agents through its queue)? */
   seesTicket(actor: Actor, number: string): Promise<boolean>;
+  /** Holiday deputies: who may decide an approver's approvals in their place right now. */
+  standIns: StandIns;
 }
 
 const HOUR = 3_600_000;
@@ -60,6 +63,8 @@ const err409 = (code: string, message: string) => conflict(message, undefined, c
 const partyOf = (actor: Actor): Party => ({ kind: actor.principal.type, id: actor.principal.id, login: actor.login, name: actor.displayName });
 const isParty = (actor: Actor, p: { kind: string; id: number }) => actor.principal.type === p.kind && actor.principal.id === p.id;
 const stripApproval = ({ remindedAt: _r, decidedBy: _d, ...view }: ApprovalRecord): ApprovalView => view;
+/** decided_by of a deputy's decision names both people (the column holds 191 characters). */
+const deciderOf = (actor: Actor, onBehalfOf: Party | null): string => (onBehalfOf ? `${actor.login} (deputy of ${onBehalfOf.login})` : actor.login).slice(0, 191);
 
 const hashOf = (run: Pick<RunRecord, 'formKey' | 'formVersion' | 'target' | 'values'>): string =>
   payloadHash({
@@ -121,9 +126,22 @@ export function createRunsService(deps: RunsServiceDeps): RunsService & { settle
     deps.notifier.notify(recipient, facts(run, form, recipient.language), notice);
   }
 
+  /**
+   * An approval's mail (request or reminder) to its approver of record and to whoever stands in for them
+   * now; never to the requester, who cannot decide their own run (also not as deputy).
+   */
+  async function tellApproval(run: RunRecord, form: FormDefinition, a: ApprovalRecord, kind: 'approval-requested' | 'approval-reminder'): Promise<void> {
+    await tell(run, form, a.approver, { kind, approvalId: a.id, expiresAt: a.expiresAt });
+    for (const s of await deps.standIns.deputiesOf([a.approver])) {
+      if (run.requester.kind === 'customer-user' && run.requester.id === s.deputy.id) continue;
+      const to = { name: displayNameOf(s.deputy), email: s.deputy.email, language: s.deputy.language };
+      deps.notifier.notify(to, facts(run, form, to.language), { kind, approvalId: a.id, expiresAt: a.expiresAt, onBehalfOf: s.principal.name });
+    }
+  }
+
   async function tellApprovers(run: RunRecord, form: FormDefinition, step: number): Promise<void> {
     for (const a of (await deps.runs.approvalsOf([run.id])).filter((x) => x.step === step && x.state === 'pending')) {
-      await tell(run, form, a.approver, { kind: 'approval-requested', approvalId: a.id, expiresAt: a.expiresAt });
+      await tellApproval(run, form, a, 'approval-requested');
     }
   }
 
@@ -203,6 +221,8 @@ export function createRunsService(deps: RunsServiceDeps): RunsService & { settle
     if (!run) throw notFound('No such request.');
     if (isAdmin(actor) || isParty(actor, run.requester)) return run;
     if (await deps.runs.isApproverOf(run.id, { kind: actor.principal.type, id: actor.principal.id })) return run;
+    // A deputy sees the runs of the people they stand in for that wait for (or had) those people's approval.
+    for (const principal of await deps.standIns.principalsOf(actor)) if (await deps.runs.isApproverOf(run.id, principal)) return run;
     if (run.target?.customerId && keyUserCustomers(actor).includes(run.target.customerId)) return run;
     if (run.ticketNumber && actor.principal.type === 'agent' && (await deps.seesTicket(actor, run.ticketNumber))) return run;
     throw notFound('No such request.');
@@ -293,11 +313,18 @@ export function createRunsService(deps: RunsServiceDeps): RunsService & { settle
 
     async myApprovals(actor) {
       const now = toDbTime();
-      const mine = (await deps.runs.approvalsFor({ kind: actor.principal.type, id: actor.principal.id }, ['pending'])).filter((a) => a.expiresAt > now);
-      const out: { approval: ApprovalView; run: FormRun }[] = [];
-      for (const approval of mine) {
+      const waiting: { approval: ApprovalRecord; onBehalfOf: Party | null }[] = (await deps.runs.approvalsFor({ kind: actor.principal.type, id: actor.principal.id }, ['pending'])).map((approval) => ({ approval, onBehalfOf: null }));
+      // Those of the people the actor stands in for now, marked with whose they are.
+      for (const principal of await deps.standIns.principalsOf(actor)) {
+        for (const approval of await deps.runs.approvalsFor(principal, ['pending'])) waiting.push({ approval, onBehalfOf: principal });
+      }
+      waiting.sort((a, b) => b.approval.id - a.approval.id);
+      const out: { approval: ApprovalView; run: FormRun; onBehalfOf: Party | null }[] = [];
+      for (const { approval, onBehalfOf } of waiting.filter((w) => w.approval.expiresAt > now)) {
         const run = await deps.runs.findRun(approval.runId);
-        if (run?.state === 'awaiting-approval') out.push({ approval: stripApproval(approval), run: await view(run, actor.language) });
+        // Nobody decides their own request, not as deputy either: such an approval is not theirs to list.
+        if (run?.state !== 'awaiting-approval' || (onBehalfOf && isParty(actor, run.requester))) continue;
+        out.push({ approval: stripApproval(approval), run: await view(run, actor.language), onBehalfOf });
       }
       return out;
     },
@@ -307,7 +334,10 @@ export function createRunsService(deps: RunsServiceDeps): RunsService & { settle
       const run = approval ? await deps.runs.findRun(approval.runId) : null;
       if (!approval || !run) throw notFound('No such approval.');
       if (isParty(actor, run.requester)) throw new LoketError({ status: 403, code: 'self_approval', message: 'Nobody approves their own request.' });
-      if (!isParty(actor, approval.approver)) throw notFound('No such approval.');
+      // The approver of record, or their holiday deputy while the period runs (asked now, not at submit).
+      const own = isParty(actor, approval.approver);
+      const onBehalfOf = !own && (await deps.standIns.isDeputyOf(actor, approval.approver)) ? approval.approver : null;
+      if (!own && !onBehalfOf) throw notFound('No such approval.');
       if (approval.state === 'waiting') throw err409('not_yet', 'An earlier approval step is still open.');
       if (approval.state === 'expired' || (approval.state === 'pending' && approval.expiresAt <= toDbTime())) throw err409('expired', 'This approval has expired.');
       if (approval.state !== 'pending' || run.state !== 'awaiting-approval') throw err409('already_decided', 'This approval was decided already.');
@@ -323,9 +353,16 @@ export function createRunsService(deps: RunsServiceDeps): RunsService & { settle
         // Writing the run row first locks it: deciders of one run take turns, so with mode 'all' the
         // last of two simultaneous approvals sees the other one and moves the run on.
         if (!(await deps.runs.updateRun(run.id, ['awaiting-approval'], {}, tx))) throw err409('already_decided', 'The request changed meanwhile.');
-        const changed = await deps.runs.setApprovals({ ids: [approval.id] }, ['pending'], { state: decision.approve ? 'approved' : 'rejected', decidedAt: now, decidedBy: actor.login, comment }, tx);
+        if (step?.mode === 'all') {
+          // Four eyes: with "all", one person decides one approval of a step, as themself or as a deputy.
+          const decidedByActor = (a: ApprovalRecord) => a.decidedBy !== null && (a.decidedBy === actor.login || a.decidedBy.startsWith(`${actor.login} (deputy of `));
+          if ((await deps.runs.approvalsOf([run.id], tx)).some((a) => a.step === approval.step && a.id !== approval.id && decidedByActor(a))) {
+            throw err409('one_decision_per_person', 'You decided another approval of this step already; every approval of it needs another person.');
+          }
+        }
+        const changed = await deps.runs.setApprovals({ ids: [approval.id] }, ['pending'], { state: decision.approve ? 'approved' : 'rejected', decidedAt: now, decidedBy: deciderOf(actor, onBehalfOf), comment }, tx);
         if (!changed) throw err409('already_decided', 'This approval was decided already.');
-        await deps.audit.record(subject, { action: 'approval.decide', objectType: 'form-run', objectId: run.id, after: { approval: approval.id, step: approval.step, decision: decision.approve ? 'approved' : 'rejected', comment, payloadHash: current } }, tx);
+        await deps.audit.record(subject, { action: 'approval.decide', objectType: 'form-run', objectId: run.id, after: { approval: approval.id, step: approval.step, decision: decision.approve ? 'approved' : 'rejected', comment, payloadHash: current, ...(onBehalfOf && { onBehalfOf: onBehalfOf.login }) } }, tx);
         if (!decision.approve) {
           await deps.runs.setApprovals({ runId: run.id }, ['pending', 'waiting'], { state: 'superseded' }, tx);
           if (!(await deps.runs.updateRun(run.id, ['awaiting-approval'], { state: 'rejected' }, tx))) throw err409('already_decided', 'The request changed meanwhile.');
@@ -345,7 +382,10 @@ export function createRunsService(deps: RunsServiceDeps): RunsService & { settle
         if (!(await deps.runs.updateRun(run.id, ['awaiting-approval'], { state: 'running' }, tx))) throw err409('already_decided', 'The request changed meanwhile.');
         return 'run';
       });
-      await deps.requestTickets.progress(run.ticketId, `${decision.approve ? 'Approved' : 'Rejected'} by ${actor.displayName} (step ${approval.step}).${comment ? `\n${comment}` : ''}`);
+      const decider = onBehalfOf ? `${actor.displayName}, deputy of ${onBehalfOf.name}` : actor.displayName;
+      await deps.requestTickets.progress(run.ticketId, `${decision.approve ? 'Approved' : 'Rejected'} by ${decider} (step ${approval.step}).${comment ? `\n${comment}` : ''}`);
+      // The deputy who decided keeps reading the request ticket after the period, like an approver.
+      if (onBehalfOf && run.ticketId !== null) await deps.requestTickets.addParticipants(run.ticketId, [principalKey(actor.principal)]);
       if (next === 'rejected') await tell(run, form, run.requester, { kind: 'run-outcome', outcome: 'rejected', detail: comment });
       if (next === 'next-step') await tellApprovers(run, form, approval.step + 1);
       if (next === 'run') {
@@ -390,7 +430,7 @@ export function createRunsService(deps: RunsServiceDeps): RunsService & { settle
         if (hours === 0 || Date.parse(approval.expiresAt) - hours * HOUR > now.getTime()) continue;
         if (!(await deps.runs.markReminded(approval.id, at))) continue;
         reminded++;
-        await tell(entry.run, entry.form, approval.approver, { kind: 'approval-reminder', approvalId: approval.id, expiresAt: approval.expiresAt });
+        await tellApproval(entry.run, entry.form, approval, 'approval-reminder');
       }
       let recovered = 0;
       for (const stale of await deps.runs.staleRunning(toDbTime(now.getTime() - RECOVER_AFTER_MS))) {

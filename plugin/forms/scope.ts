@@ -13,7 +13,8 @@ import type { ScopeStore } from './scope-store.js';
  * - agent (rw in one of the form's agentGroups) → customer users holding any permission in one of
  *   those groups (direct, via their customers, defaults, directory: the effective permissions);
  * - key user → users whose primary or extra customer is one they are key user of;
- * - manager → their direct reports; customer → themselves. Admins: every form on anybody.
+ * - manager → their direct reports, and those of the managers they stand in for as holiday deputy
+ *   (actor.deputyFor, read on every request, so it ends on time); customer → themselves. Admins: every form on anybody.
  * The union over the requester's roles that are in the form's audience.
  */
 export const outOfScope = (what = 'This target is outside what you may act on with this form.'): LoketError =>
@@ -36,6 +37,13 @@ export const keyUserCustomers = (actor: Actor): string[] => {
   const working = workingCustomerIds(actor);
   return actor.keyUserOf.filter((id) => working.includes(id));
 };
+
+/**
+ * Managers whose reports the actor acts on: themself, and the managers they are deputy of right now
+ * (none while working in another organisation: a delegated actor has no deputyFor).
+ */
+export const managersActedFor = (actor: Actor): number[] =>
+  actor.principal.type === 'customer-user' ? [actor.principal.id, ...actor.deputyFor.filter((g) => g.manager).map((g) => g.principalId)] : [];
 
 /** Agent groups of the form in which the actor holds rw (what makes an agent a user of the form). */
 export const agentGroupsOf = (actor: Actor, form: FormDefinition): string[] =>
@@ -76,7 +84,7 @@ export function createScope(deps: ScopeDeps) {
           if (actor.principal.type === 'customer-user' && user.id === actor.principal.id) return true;
           break;
         case 'manager':
-          if (actor.principal.type === 'customer-user' && user.managerId === actor.principal.id) return true;
+          if (user.managerId !== null && managersActedFor(actor).includes(user.managerId)) return true;
           break;
         case 'key-user': {
           const mine = keyUserCustomers(actor);
@@ -106,7 +114,7 @@ export function createScope(deps: ScopeDeps) {
     const ids = new Set<number>();
     for (const role of roles) {
       if (role === 'customer' && actor.principal.type === 'customer-user') ids.add(actor.principal.id);
-      if (role === 'manager') for (const id of await deps.store.reportIds(actor.principal.id)) ids.add(id);
+      if (role === 'manager') for (const manager of managersActedFor(actor)) for (const id of await deps.store.reportIds(manager)) ids.add(id);
       if (role === 'key-user') for (const id of keyUserCustomers(actor)) customerIds.add(id);
       if (role === 'agent') {
         const groups = agentGroupsOf(actor, form);

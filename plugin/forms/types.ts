@@ -124,10 +124,14 @@ export interface RunsService {
   list(actor: Actor, opts: { scope: 'mine' | 'all'; state?: RunState; formKey?: string; limit: number; offset: number }): Promise<{ items: FormRun[]; total: number }>;
   /** The requester withdraws a run still awaiting approval. */
   cancel(actor: Actor, id: number, subject: AuditSubject): Promise<FormRun>;
-  /** Approvals waiting for the actor (pending and decidable now), newest first. */
-  myApprovals(actor: Actor): Promise<{ approval: ApprovalView; run: FormRun }[]>;
   /**
-   * Decides one approval. Refused: not the approver (404), the requester (403 self_approval), already
+   * Approvals waiting for the actor (pending and decidable now), newest first: their own, and those of
+   * the people they stand in for as holiday deputy right now (`onBehalfOf` names that approver of record).
+   */
+  myApprovals(actor: Actor): Promise<{ approval: ApprovalView; run: FormRun; onBehalfOf: ApprovalView['approver'] | null }[]>;
+  /**
+   * Decides one approval, as its approver or as their holiday deputy while the period runs (recorded as
+   * "<deputy> (deputy of <approver>)", the audit entry's `onBehalfOf`). Refused: neither (404), the requester (403 self_approval), already
    * decided (409 already_decided: no replays), a later step (409 not_yet), expired (409 expired), or a
    * payload hash that is not the run's (409 payload_changed). The last needed approval executes the run.
    */

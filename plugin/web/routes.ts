@@ -32,6 +32,8 @@ import { languageRoutes } from './controllers/language.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
 import { organisationHeader } from './middleware/delegation.js';
 import { switchApi, switchRoutes } from '../delegation/web/switch.js';
+import { delegationPages } from '../delegation/pages/index.js';
+import { delegationApiRoutes, delegationOperations } from '../delegation/api/index.js';
 import { buildOpenApiDocument, type ApiOperation } from './openapi.js';
 
 const openApiOperation: ApiOperation = {
@@ -49,6 +51,7 @@ export function pageRoutes(c: Container): Router {
   router.use(authRoutes({ passport: c.passport, audit, config: c.config, logger: c.logger }));
   router.use(languageRoutes(c.config.session.cookiePath));
   router.use(switchRoutes({ delegations: c.services.delegations }));
+  router.use(delegationPages({ delegations: c.services.delegations, deputies: c.services.deputies, customers: c.services.customers }));
   // Ahead of the customer-user pages, so /customer-users/import is never taken for a login.
   router.use(customerCsvPages({ csv: c.services.customerCsv, logger: c.logger }));
   router.use(passwordPages({ accounts: c.services.customerAccounts, config: c.config }));
@@ -81,7 +84,7 @@ export function uploadParsers(): Router {
 
 export function apiRoutes(c: Container, version: string): Router {
   const router = Router();
-  const document = buildOpenApiDocument([openApiOperation, ...meOperations, ...auditOperations, ...customersOperations, ...customerUsersOperations(c.config.customerUsers.searchLimit), ...backendsOperations, ...profileOperations, ...customerCsvOperations, ...accessOperations, ...faqOperations, ...ticketsOperations, ...formsOperations], version);
+  const document = buildOpenApiDocument([openApiOperation, ...meOperations, ...auditOperations, ...customersOperations, ...customerUsersOperations(c.config.customerUsers.searchLimit), ...backendsOperations, ...profileOperations, ...customerCsvOperations, ...accessOperations, ...faqOperations, ...ticketsOperations, ...formsOperations, ...delegationOperations], version);
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
@@ -100,6 +103,7 @@ export function apiRoutes(c: Container, version: string): Router {
   router.use(faqApi({ faqCategories: c.services.faqCategories, faqArticles: c.services.faqArticles, faqReader: c.services.faqReader }));
   router.use(ticketsApi({ tickets: c.services.tickets, queues: c.services.queues, agentGroups: c.services.agentGroups, groups: c.services.groups, deflections: c.services.deflections }));
   router.use(formsApiRoutes({ forms: c.services.forms, formRuns: c.services.formRuns }));
+  router.use(delegationApiRoutes({ delegations: c.services.delegations, deputies: c.services.deputies }));
   router.use(() => {
     throw notFound('No such API endpoint.');
   });

@@ -1,8 +1,10 @@
 import type { Actor } from '../../plugin/access/actor.js';
 import { auditSubjectOf } from '../../plugin/audit/service.js';
 import type { DelegationView } from '../../plugin/delegation/types.js';
-import { unique, type TestApp } from './app.js';
+import type { AddressObject, ParsedMail } from 'mailparser';
+import { csrfFrom, unique, type Agent, type TestApp } from './app.js';
 import { adminActor, createCustomerUser, type TestCustomerUser } from './customers.js';
+import type { TestSmtp } from './smtp.js';
 
 /**
  * Two organisations for delegation tests: C with two key users and a plain user, D with a key user and
@@ -42,4 +44,27 @@ export async function actorOf(app: TestApp, user: TestCustomerUser): Promise<Act
 export async function grantDelegation(app: TestApp, by: TestCustomerUser, input: { customerId: string; email: string; role?: 'customer' | 'key-user'; endsAt?: string | null; reason?: string }): Promise<DelegationView> {
   const actor = await actorOf(app, by);
   return app.loket.container.services.delegations.grant(actor, { role: 'customer', reason: 'test', ...input }, auditSubjectOf(actor));
+}
+
+/** The session cookie (`name=value`) a response sets, if any. */
+export function sessionCookieOf(res: { headers: Record<string, unknown> }, name = 'loket.sid'): string | undefined {
+  const header = ([] as string[]).concat((res.headers['set-cookie'] as string[] | string | undefined) ?? []);
+  return header.map((c) => c.split(';')[0]!).find((c) => c.startsWith(`${name}=`));
+}
+
+/** A page's CSRF token for this cookie-carrying agent (a switch renews the session, and with it the token). */
+export async function freshCsrf(agent: Agent): Promise<string> {
+  return csrfFrom((await agent.get('/portal').expect(200)).text);
+}
+
+/** Every address a delivered mail went to, lower-cased. */
+export function recipientsOf(mail: ParsedMail): string[] {
+  const to = ([] as AddressObject[]).concat(mail.to ?? []);
+  return to.flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()));
+}
+
+/** Waits for the background delegation mails, then answers those delivered since `seen`. */
+export async function delegationMailsSince(app: TestApp, smtp: TestSmtp, seen: number): Promise<ParsedMail[]> {
+  await app.loket.container.services.delegations.settle();
+  return smtp.messages.slice(seen);
 }

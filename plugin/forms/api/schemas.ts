@@ -74,4 +74,5 @@ export const runSchema = z.object({
   updatedAt: z.string(),
 });
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number(), limit: z.number() });
-export const myApprovalSchema = z.object({ approval: approvalSchema, run: runSchema });
+/** `onBehalfOf`: the approver of record the caller stands in for as holiday deputy (null: their own). */
+export const myApprovalSchema = z.object({ approval: approvalSchema, run: runSchema, onBehalfOf: party.nullable() });

@@ -22,7 +22,7 @@ export function approvalPages(deps: FormPagesDeps): Router {
   const router = Router();
   router.use('/approvals', pageSignedIn());
 
-  async function pendingFor(req: Request, id: number): Promise<{ approval: ApprovalView; run: FormRun } | null> {
+  async function pendingFor(req: Request, id: number): Promise<{ approval: ApprovalView; run: FormRun; onBehalfOf: ApprovalView['approver'] | null } | null> {
     return (await deps.formRuns.myApprovals(currentActor(req))).find((p) => p.approval.id === id) ?? null;
   }
 
@@ -34,6 +34,7 @@ export function approvalPages(deps: FormPagesDeps): Router {
     res.status(state.status ?? 200).render('forms/approval', {
       approvalId: id,
       approval: pending?.approval ?? null,
+      onBehalfOf: pending?.onBehalfOf ?? null,
       detail: pending ? await runView(deps.forms, currentActor(req), pending.run, readerLanguage(res), paths) : null,
       comment: state.comment ?? '',
       problem: state.problem ?? null,
