@@ -8,6 +8,7 @@ import { buildLoket, type LoketInternals } from '../../plugin/loket.js';
 import type { AgentRole } from '../../plugin/agents/schema.js';
 import { cliSubject } from '../../plugin/audit/service.js';
 import { freshDatabase, rememberPrefix } from './db.js';
+import { startSmtp, type TestSmtp } from './smtp.js';
 
 export interface TestApp {
   /** Base URL including the mount path, e.g. http://127.0.0.1:40123/helpdesk */
@@ -101,4 +102,18 @@ export async function signIn(app: TestApp, account: { login: string; password: s
   if (res.status !== 303) throw new Error(`login failed with ${res.status}`);
   const next = await agent.get(res.headers.location!.slice(new URL(app.url).pathname.replace(/\/$/, '').length) || '/');
   return { agent, csrf: csrfFrom(next.text) };
+}
+
+/** A test app that sends real mail to an in-process SMTP server, with a public address for the links. */
+export async function startMailingTestApp(): Promise<{ app: TestApp; smtp: TestSmtp; close(): Promise<void> }> {
+  const smtp = await startSmtp();
+  const app = await startTestApp({ options: { baseUrl: 'http://loket.test', smtp: { url: smtp.url } } });
+  return {
+    app,
+    smtp,
+    async close() {
+      await app.close();
+      await smtp.close();
+    },
+  };
 }

@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { cliSubject } from '../../plugin/audit/service.js';
 import { bearer, issueToken } from '../helpers/api.js';
-import { csrfFrom, signIn, startTestApp, unique, type TestApp } from '../helpers/app.js';
+import { csrfFrom, signIn, startMailingTestApp, unique, type TestApp } from '../helpers/app.js';
 import { createCustomerUser, type TestCustomerUser } from '../helpers/customers.js';
 import { delegationMailsSince, delegationWorld, recipientsOf, type DelegationWorld } from '../helpers/delegation.js';
-import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+import type { TestSmtp } from '../helpers/smtp.js';
 import { createQueue } from '../helpers/tickets.js';
 
 interface DelegationJson {
@@ -43,8 +43,7 @@ describe('API v1: delegations and deputies', function () {
   let adminApi: Api;
 
   before(async function () {
-    smtp = await startSmtp();
-    app = await startTestApp({ options: { baseUrl: 'http://loket.test', smtp: { url: smtp.url } } });
+    ({ app, smtp } = await startMailingTestApp());
     const admin = await app.createAgent('admin');
     adminApi = bearer(app, await issueToken(app, { type: 'agent', id: admin.id }, admin.login));
   });

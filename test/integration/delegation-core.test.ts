@@ -1,11 +1,8 @@
 import { expect } from 'chai';
 import { auditSubjectOf } from '../../plugin/audit/service.js';
-import { signIn, startTestApp, type TestApp } from '../helpers/app.js';
-import { actorOf, delegationWorld, grantDelegation, type DelegationWorld } from '../helpers/delegation.js';
-import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
-
-const sessionCookie = (res: { headers: Record<string, unknown> }): string | undefined =>
-  ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []).find((c) => c.startsWith('loket.sid=') || c.includes('sid='));
+import { signIn, startMailingTestApp, type TestApp } from '../helpers/app.js';
+import { actorOf, delegationWorld, grantDelegation, sessionCookieOf, type DelegationWorld } from '../helpers/delegation.js';
+import type { TestSmtp } from '../helpers/smtp.js';
 
 describe('delegation core: grant, switch, act, revoke', function () {
   let app: TestApp;
@@ -13,8 +10,7 @@ describe('delegation core: grant, switch, act, revoke', function () {
   let w: DelegationWorld;
 
   before(async function () {
-    smtp = await startSmtp();
-    app = await startTestApp({ options: { baseUrl: 'http://loket.test', smtp: { url: smtp.url } } });
+    ({ app, smtp } = await startMailingTestApp());
     w = await delegationWorld(app);
   });
   after(async () => {
@@ -31,7 +27,7 @@ describe('delegation core: grant, switch, act, revoke', function () {
     expect((before.body as { effectiveCustomerId: string }).effectiveCustomerId).to.equal(w.d);
 
     const switched = await agent.post('/api/v1/session/organisation').set('X-CSRF-Token', csrf).send({ customerId: w.c }).expect(200);
-    expect(sessionCookie(switched), 'a new session cookie on switch').to.be.a('string');
+    expect(sessionCookieOf(switched), 'a new session cookie on switch').to.be.a('string');
     const me = (await agent.get('/api/v1/me').expect(200)).body as { effectiveCustomerId: string; login: string; delegation: { id: number; customerId: string } | null; customerIds: string[] };
     expect(me.effectiveCustomerId).to.equal(w.c);
     expect(me.login).to.equal(w.consultant.login);

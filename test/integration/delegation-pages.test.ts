@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { parse, type DefaultTreeAdapterTypes } from 'parse5';
 import { auditSubjectOf, cliSubject } from '../../plugin/audit/service.js';
-import { csrfFrom, signIn, startTestApp, type Agent, type TestApp } from '../helpers/app.js';
+import { csrfFrom, signIn, startMailingTestApp, type Agent, type TestApp } from '../helpers/app.js';
 import { createCustomerUser } from '../helpers/customers.js';
 import { actorOf, delegationWorld, grantDelegation, type DelegationWorld } from '../helpers/delegation.js';
-import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+import type { TestSmtp } from '../helpers/smtp.js';
 import { createQueue } from '../helpers/tickets.js';
 
 type Element = DefaultTreeAdapterTypes.Element;
@@ -40,8 +40,7 @@ describe('delegation pages: switcher, banner, notices, delegations, my delegatio
   const services = () => app.loket.container.services;
 
   before(async function () {
-    smtp = await startSmtp();
-    app = await startTestApp({ options: { baseUrl: 'http://loket.test', smtp: { url: smtp.url } } });
+    ({ app, smtp } = await startMailingTestApp());
     w = await delegationWorld(app);
   });
   after(async () => {

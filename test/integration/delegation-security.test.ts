@@ -3,10 +3,10 @@ import request from 'supertest';
 import type { ParsedMail } from 'mailparser';
 import { cliSubject } from '../../plugin/audit/service.js';
 import { bearer, issueToken } from '../helpers/api.js';
-import { signIn, startTestApp, unique, type Agent, type TestApp } from '../helpers/app.js';
+import { signIn, startMailingTestApp, unique, type Agent, type TestApp } from '../helpers/app.js';
 import { createCustomerUser, type TestCustomerUser } from '../helpers/customers.js';
 import { delegationMailsSince, delegationWorld, freshCsrf, grantDelegation, recipientsOf, sessionCookieOf, type DelegationWorld } from '../helpers/delegation.js';
-import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+import type { TestSmtp } from '../helpers/smtp.js';
 import { createQueue } from '../helpers/tickets.js';
 
 interface Me {
@@ -41,8 +41,7 @@ describe('delegation security: switching, expiry, revocation, identity, notices'
   let adminToken: string;
 
   before(async function () {
-    smtp = await startSmtp();
-    app = await startTestApp({ options: { baseUrl: 'http://loket.test', smtp: { url: smtp.url } } });
+    ({ app, smtp } = await startMailingTestApp());
     const admin = await app.createAgent('admin');
     adminToken = await issueToken(app, { type: 'agent', id: admin.id }, admin.login);
   });

@@ -2,11 +2,11 @@ import { expect } from 'chai';
 import type { Actor } from '../../plugin/access/actor.js';
 import { auditSubjectOf, cliSubject } from '../../plugin/audit/service.js';
 import { bearer, issueToken } from '../helpers/api.js';
-import { signIn, startTestApp, unique, type TestApp } from '../helpers/app.js';
+import { signIn, startMailingTestApp, unique, type TestApp } from '../helpers/app.js';
 import { adminActor, createCustomerUser, type TestCustomerUser } from '../helpers/customers.js';
 import { actorOf } from '../helpers/delegation.js';
 import { formInput, saveForm } from '../helpers/forms.js';
-import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+import type { TestSmtp } from '../helpers/smtp.js';
 import { createQueue } from '../helpers/tickets.js';
 
 interface RunBody {
@@ -37,8 +37,7 @@ describe('deputies in delegated forms and approvals', function () {
   const tokens = new Map<string, string>();
 
   before(async function () {
-    smtp = await startSmtp();
-    app = await startTestApp({ options: { baseUrl: 'http://loket.test', smtp: { url: smtp.url } } });
+    ({ app, smtp } = await startMailingTestApp());
     admin = await adminActor(app);
     ({ queue } = await createQueue(app, admin));
     await app.loket.container.services.forms.installShipped(cliSubject(), { queue });

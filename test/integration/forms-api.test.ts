@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { cliSubject } from '../../plugin/audit/service.js';
 import { bearer, issueToken } from '../helpers/api.js';
-import { startTestApp, unique, type TestApp } from '../helpers/app.js';
+import { startMailingTestApp, unique, type TestApp } from '../helpers/app.js';
 import { adminActor, createCustomerUser, type TestCustomerUser } from '../helpers/customers.js';
 import { formInput, formsWorld, saveForm, type FormsWorld } from '../helpers/forms.js';
-import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+import type { TestSmtp } from '../helpers/smtp.js';
 
 interface RunBody {
   id: number;
@@ -22,8 +22,7 @@ describe('forms API: runs, approvals, request tickets, sweep', function () {
   const tokens = new Map<string, string>();
 
   before(async function () {
-    smtp = await startSmtp();
-    app = await startTestApp({ options: { baseUrl: 'http://loket.test', smtp: { url: smtp.url } } });
+    ({ app, smtp } = await startMailingTestApp());
     w = await formsWorld(app, await adminActor(app));
     keyUser2 = await createCustomerUser(app, w.admin, { customerId: w.c, keyUserOf: [w.c] });
     await app.loket.container.services.forms.installShipped(cliSubject(), { queue: w.queue });
