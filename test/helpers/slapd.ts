@@ -247,6 +247,9 @@ function run(command: string, args: string[], input: string): Promise<void> {
       if (error) reject(new Error(`${command} failed (${error.code ?? error.message}): ${stderr.trim()}`));
       else resolve();
     });
+    // A command that exits before reading its input (slapadd reads a file, openssl may not read at all)
+    // closes the pipe: EPIPE on stdin is not a failure; the exit status above says whether it worked.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(input);
   });
 }
