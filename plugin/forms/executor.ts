@@ -35,7 +35,9 @@ const messageOf = (err: unknown): string => (err instanceof Error ? err.message 
 const publicMessageOf = (err: unknown): string =>
   err instanceof LoketError || err instanceof WebhookFailed || err instanceof TypeError ? messageOf(err) : 'The change could not be saved; nothing was applied. Try again, or ask the service desk.';
 
-const MAX_ATTEMPTS = 4;
+const MAX_ATTEMPTS = 6;
+/** Before another attempt after a deadlock: a random pause that grows, so the runs that collided spread out. */
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** attempt));
 
 /** The form's actions with their inputs resolved for this run (a misfit input is a TypeError naming it). */
 export function prepareActions(form: FormDefinition, ctx: ResolveContext): PreparedAction[] {
@@ -116,8 +118,8 @@ export function createExecutor(deps: ExecutorDeps) {
           });
           break;
         } catch (err) {
-          if (isDeadlock(err) && attempt < MAX_ATTEMPTS) continue;
-          throw err;
+          if (!isDeadlock(err) || attempt >= MAX_ATTEMPTS) throw err;
+          await backoff(attempt);
         }
       }
     } catch (err) {
