@@ -14,6 +14,7 @@ export type Capability =
   | 'api-token.manage'
   | 'agent-account.manage'
   | 'audit.read'
+  | 'audit.read-own-customer'
   | 'customer.read'
   | 'customer.manage'
   | 'customer-user.read'
@@ -48,7 +49,7 @@ const GRANTS: Record<Role, readonly Capability[]> = {
   customer: ['portal.use', 'profile.own'],
   // Key users read their own customers' users (scoped below); they change them through delegated forms.
   // Key users grant delegations into their customer (never from a delegated session: see plugin/delegation/).
-  'key-user': ['portal.use', 'profile.own', 'customer.read', 'customer-user.read', 'delegation.manage', 'deputy.manage'],
+  'key-user': ['portal.use', 'profile.own', 'customer.read', 'customer-user.read', 'delegation.manage', 'deputy.manage', 'audit.read-own-customer'],
   manager: ['portal.use', 'profile.own', 'deputy.manage'],
 };
 

@@ -2,9 +2,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { validationError } from '../errors.js';
 import type { ApiOperation } from '../web/openapi.js';
-import { apiRequires, currentActor } from '../web/middleware/guards.js';
+import { currentActor } from '../web/middleware/guards.js';
 import { parseInput } from '../web/validate.js';
-import { auditListSchema, beforeIdField, limitField, objectField, optionalText, presentAuditEntry, sinceField, sinceToTimestamp } from './schema.js';
+import { auditListSchema, beforeIdField, customerIdField, limitField, objectField, optionalText, presentAuditEntry, sinceField, sinceToTimestamp } from './schema.js';
 import type { AuditService } from './service.js';
 
 const listQuery = z.object({
@@ -13,6 +13,7 @@ const listQuery = z.object({
   since: sinceField,
   limit: limitField,
   beforeId: beforeIdField,
+  customerId: customerIdField,
 });
 
 export const auditOperations: ApiOperation[] = [
@@ -20,17 +21,28 @@ export const auditOperations: ApiOperation[] = [
     method: 'get',
     path: '/audit',
     summary:
-      'Audit log entries, newest first. Query: actor (login), object (type or type:id), since (date or date-time), ' +
-      'limit (1-1000, default 100), beforeId (the last id of the previous page). total ignores beforeId.',
+      'Audit log entries, newest first: admins read every entry, key users (in their own session, not switched ' +
+      'in through a delegation) the entries made in their customers (effective organisation). Query: actor (login), ' +
+      'object (type or type:id), since (date or date-time), customerId (only entries made in that organisation; ' +
+      "a key user's must be one of theirs), limit (1-1000, default 100), beforeId (the last id of the previous page). " +
+      'total ignores beforeId.',
     tag: 'audit',
     response: auditListSchema,
-    errors: { 400: 'A query parameter is invalid or repeated', 401: 'No valid session or token', 403: 'Not allowed to read the audit log' },
+    errors: {
+      400: 'A query parameter is invalid, repeated or unknown',
+      401: 'No valid session or token',
+      403: "Not allowed to read the audit log, or customerId is not one of the key user's customers",
+    },
   },
 ];
 
 export function auditApi(deps: { audit: AuditService }): Router {
   const router = Router();
-  router.use('/audit', apiRequires('audit.read'));
+  // Who reads at all is the service's decision (admins, key users by their own mark); 401 and 403 come before any 400.
+  router.use('/audit', (req, _res, next) => {
+    deps.audit.scope(currentActor(req));
+    next();
+  });
 
   router.get('/audit', async (req, res) => {
     // A misspelt filter must fail, not quietly return everything; zod's strict mode would not name the key.
@@ -42,6 +54,7 @@ export function auditApi(deps: { audit: AuditService }): Router {
       ...query.object,
       since: sinceToTimestamp(query.since),
       beforeId: query.beforeId,
+      customerId: query.customerId,
       limit: query.limit,
     });
     res.json({ items: page.items.map(presentAuditEntry), total: page.total, limit: query.limit } satisfies z.output<typeof auditListSchema>);

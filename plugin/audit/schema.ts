@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { customerIdSchema } from '../customers/schema.js';
 import type { AuditEntry } from './store.js';
 
 /** One audit entry as the API answers with it; the OpenAPI document is generated from the same schema. */
@@ -60,6 +61,9 @@ export const sinceField = z.preprocess(
 /** Stored times are UTC ISO strings compared as text, so the bound must be one too (a bare date is UTC midnight). */
 export const sinceToTimestamp = (since: string | undefined): string | undefined =>
   since === undefined ? undefined : new Date(since).toISOString();
+
+/** A customer ID, kept exactly as typed inside (compared exactly); empty means "every one the reader may see". */
+export const customerIdField = z.preprocess(emptyToUndefined, customerIdSchema.optional());
 
 /** `type` or `type:id`, e.g. `customer-user:jan`; the id may itself contain colons. */
 export const objectField = z.preprocess(

@@ -77,11 +77,30 @@ export interface AuditFilter {
   since?: string;
   /** Paging towards older entries: only ids below this one. */
   beforeId?: number;
+  /** Only entries made in one of these organisations (effective customer, compared exactly); `[]` matches nothing. */
+  effectiveCustomerIds?: readonly string[];
   limit: number;
 }
 
+/**
+ * Entries whose effective organisation is one of `ids`, exactly. The column has the table's default
+ * collation (case- and accent-insensitive on MySQL/MariaDB), so there the bytes are compared as well:
+ * a key user of `acme` never reads what was done in `Acme`.
+ */
+function whereEffectiveCustomerIn(q: Knex.QueryBuilder, ids: readonly string[], exactBytes: boolean): void {
+  if (ids.length === 0) {
+    q.whereRaw('1 = 0');
+    return;
+  }
+  q.whereIn('effective_customer_id', [...ids]);
+  if (exactBytes) {
+    q.whereRaw(`CAST(CONVERT(?? USING utf8mb4) AS BINARY) IN (${ids.map(() => 'CAST(? AS BINARY)').join(', ')})`, ['effective_customer_id', ...ids]);
+  }
+}
+
 /** One set of conditions for a page and for counting matches, so the two cannot drift apart. */
-function applyFilter(q: Knex.QueryBuilder, filter: Omit<AuditFilter, 'limit'>): Knex.QueryBuilder {
+function applyFilter(q: Knex.QueryBuilder, filter: Omit<AuditFilter, 'limit'>, exactBytes: boolean): Knex.QueryBuilder {
+  if (filter.effectiveCustomerIds !== undefined) whereEffectiveCustomerIn(q, filter.effectiveCustomerIds, exactBytes);
   if (filter.actor) q.where('actor_login', filter.actor);
   if (filter.objectType) q.where('object_type', filter.objectType);
   if (filter.objectId) q.where('object_id', filter.objectId);
@@ -96,6 +115,7 @@ function applyFilter(q: Knex.QueryBuilder, filter: Omit<AuditFilter, 'limit'>): 
  */
 export function createAuditStore(knex: Knex, tables: TableNames) {
   const lockHead = dialectOf(knex) === 'mysql';
+  const exactBytes = dialectOf(knex) === 'mysql';
   async function append(trx: Knex.Transaction, input: AuditEntryInput): Promise<AuditEntry> {
     let headQuery = trx(tables.audit_head).where({ id: 1 });
     if (lockHead) headQuery = headQuery.forUpdate();
@@ -133,12 +153,12 @@ export function createAuditStore(knex: Knex, tables: TableNames) {
     },
 
     async list(filter: AuditFilter): Promise<AuditEntry[]> {
-      const rows = (await applyFilter(knex(tables.audit_log).orderBy('id', 'desc').limit(filter.limit), filter)) as AuditRow[];
+      const rows = (await applyFilter(knex(tables.audit_log).orderBy('id', 'desc').limit(filter.limit), filter, exactBytes)) as AuditRow[];
       return rows.map(toEntry);
     },
 
     async count(filter: Omit<AuditFilter, 'limit'>): Promise<number> {
-      const row = (await applyFilter(knex(tables.audit_log).count({ n: '*' }), filter).first()) as { n: unknown } | undefined;
+      const row = (await applyFilter(knex(tables.audit_log).count({ n: '*' }), filter, exactBytes).first()) as { n: unknown } | undefined;
       return toCount(row?.n);
     },
 

@@ -3,7 +3,7 @@ import { accessApi, accessOperations } from '../access/api/index.js';
 import { accessScreens } from '../access/pages/index.js';
 import { agentAdminRoutes } from '../agents/routes.js';
 import { auditApi, auditOperations } from '../audit/api.js';
-import { auditAdminRoutes } from '../audit/routes.js';
+import { auditAdminRoutes, auditPortalRoutes } from '../audit/routes.js';
 import { meApi, meOperations } from '../auth/api.js';
 import { authRoutes } from '../auth/routes.js';
 import { tokenRoutes } from '../auth/token-routes.js';
@@ -67,6 +67,7 @@ export function pageRoutes(c: Container): Router {
   router.use(agentAdminRoutes({ agents }));
   router.use(tokenRoutes({ apiTokens, agents }));
   router.use(auditAdminRoutes({ audit }));
+  router.use(auditPortalRoutes({ audit, customers: c.services.customers }));
   const { customers, customerUsers, customerAccounts, backends } = c.services;
   // Ahead of the customer screens: it loads the groups-and-services sections those pages embed.
   router.use(accessScreens({ groups: c.services.groups, catalogue: c.services.catalogue, assignments: c.services.assignments, customers, customerUsers }));
