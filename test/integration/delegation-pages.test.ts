@@ -1,32 +1,12 @@
 import { expect } from 'chai';
-import { parse, type DefaultTreeAdapterTypes } from 'parse5';
 import { auditSubjectOf, cliSubject } from '../../plugin/audit/service.js';
 import { csrfFrom, signIn, startMailingTestApp, type Agent, type TestApp } from '../helpers/app.js';
 import { createCustomerUser } from '../helpers/customers.js';
 import { actorOf, delegationWorld, grantDelegation, type DelegationWorld } from '../helpers/delegation.js';
 import type { TestSmtp } from '../helpers/smtp.js';
+import { attr, byId, elementsOf, textById, textOf, type Element } from '../helpers/html.js';
 import { createQueue } from '../helpers/tickets.js';
 
-type Element = DefaultTreeAdapterTypes.Element;
-type Node = DefaultTreeAdapterTypes.Node;
-
-function elementsOf(html: string): Element[] {
-  const found: Element[] = [];
-  const stack: Node[] = [parse(html)];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if ('tagName' in node) found.push(node);
-    if ('childNodes' in node) stack.push(...[...node.childNodes].reverse());
-  }
-  return found;
-}
-const attr = (element: Element, name: string): string | undefined => element.attrs.find((a) => a.name === name)?.value;
-const textOf = (node: Node): string => ('value' in node && node.nodeName === '#text' ? String(node.value) : 'childNodes' in node ? node.childNodes.map(textOf).join('') : '');
-const byId = (html: string, id: string): Element | undefined => elementsOf(html).find((e) => attr(e, 'id') === id);
-const textById = (html: string, id: string): string | null => {
-  const element = byId(html, id);
-  return element ? textOf(element).replace(/\s+/g, ' ').trim() : null;
-};
 const optionsOf = (html: string, id: string): { value: string; text: string; selected: boolean }[] =>
   byId(html, id)!.childNodes.filter((n): n is Element => 'tagName' in n && n.tagName === 'option').map((o) => ({ value: attr(o, 'value') ?? '', text: textOf(o).trim(), selected: attr(o, 'selected') !== undefined }));
 

@@ -1,30 +1,13 @@
 import { expect } from 'chai';
-import { parse, type DefaultTreeAdapterTypes } from 'parse5';
 import request from 'supertest';
 import type { Actor } from '../../plugin/access/actor.js';
 import { cliSubject } from '../../plugin/audit/service.js';
 import type { FormDefinitionInput } from '../../plugin/forms/definition.js';
 import { csrfFrom, signIn, startTestApp, unique, type Agent, type TestApp } from '../helpers/app.js';
 import { adminActor, createCustomerUser, type TestCustomerUser } from '../helpers/customers.js';
+import { attr, byId, elementsOf, textOf, type Element } from '../helpers/html.js';
 import { actorOf, agentIn, createQueue } from '../helpers/tickets.js';
 
-type Element = DefaultTreeAdapterTypes.Element;
-type Node = DefaultTreeAdapterTypes.Node;
-
-/** Every element of the page as a browser's parser builds it; a loop, so deep pages cannot overflow. */
-function elementsOf(html: string): Element[] {
-  const found: Element[] = [];
-  const stack: Node[] = [parse(html)];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if ('tagName' in node) found.push(node);
-    if ('childNodes' in node) stack.push(...[...node.childNodes].reverse());
-  }
-  return found;
-}
-const attr = (element: Element, name: string): string | undefined => element.attrs.find((a) => a.name === name)?.value;
-const byId = (html: string, id: string): Element | undefined => elementsOf(html).find((e) => attr(e, 'id') === id);
-const textOf = (node: Node): string => ('value' in node && node.nodeName === '#text' ? String(node.value) : 'childNodes' in node ? node.childNodes.map(textOf).join('') : '');
 const mainText = (html: string): string => textOf(elementsOf(html).find((e) => e.tagName === 'main')!).replace(/\s+/g, ' ');
 /** The option values of a select on the page. */
 const optionsOf = (html: string, id: string): string[] => {
