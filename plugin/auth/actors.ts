@@ -1,7 +1,7 @@
 import type { Actor, DeputyGrant, Principal, Role } from '../access/actor.js';
 import { agentDisplayName, type Agent } from '../agents/schema.js';
 import type { AgentService } from '../agents/service.js';
-import type { CustomerUserRecord } from '../customers/backends/backend.js';
+import { customerUserName, type CustomerUserRecord } from '../customers/backends/backend.js';
 
 export const agentActor = (agent: Agent, authenticatedBy: Actor['authenticatedBy'], groupPermissions: Record<string, string[]> = {}): Actor => ({
   kind: agent.role,
@@ -31,12 +31,11 @@ export function customerActor(
   const roles: Role[] = ['customer'];
   if (keyUserOf.length) roles.push('key-user');
   if (facts.hasReports || deputyFor.some((g) => g.manager)) roles.push('manager');
-  const name = [user.fields.firstName, user.fields.lastName].filter((v) => v !== null && v !== undefined && v !== '').join(' ');
   return {
     kind: 'customer',
     principal: { type: 'customer-user', id: user.id },
     login: user.login,
-    displayName: name || user.login,
+    displayName: customerUserName(user),
     email: user.email,
     roles,
     customerId: user.customerId,

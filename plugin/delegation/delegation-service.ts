@@ -2,7 +2,7 @@ import type { Actor, ActiveDelegation } from '../access/actor.js';
 import { ownKeyUserOf } from '../access/actor.js';
 import { can, requireCapability } from '../access/policy.js';
 import type { AuditService, AuditSubject } from '../audit/service.js';
-import type { CustomerUserRecord } from '../customers/backends/backend.js';
+import { customerUserName, type CustomerUserRecord } from '../customers/backends/backend.js';
 import type { RunInTransaction } from '../db/transaction.js';
 import { toDbTime } from '../db/values.js';
 import { conflict, forbidden, LoketError, notFound, ruleViolation } from '../errors.js';
@@ -55,15 +55,20 @@ const fromDelegatedSession = () => new LoketError({ status: 403, code: 'delegate
 export function createDelegationService(deps: DelegationDeps) {
   const now = () => toDbTime(deps.now?.() ?? new Date());
 
-  async function view(d: Delegation, at = now()): Promise<DelegationView> {
+  const nameOf = async (customerId: string): Promise<string> => (await deps.people.customerName(customerId)) ?? customerId;
+
+  function present(d: Delegation, at: string, customerName: string): DelegationView {
     const reviewDue = toDbTime(new Date(Date.parse(at) - REVIEW_DAYS * DAY));
     const status = delegationStatus(d, at);
-    return {
-      ...d,
-      status,
-      customerName: (await deps.people.customerName(d.customerId)) ?? d.customerId,
-      needsReview: status === 'active' && d.endsAt === null && (d.reviewedAt ?? d.createdAt) <= reviewDue,
-    };
+    return { ...d, status, customerName, needsReview: status === 'active' && d.endsAt === null && (d.reviewedAt ?? d.createdAt) <= reviewDue };
+  }
+
+  const view = async (d: Delegation, at = now()): Promise<DelegationView> => present(d, at, await nameOf(d.customerId));
+
+  /** Many delegations, each organisation's name read once (a list is mostly one or two organisations). */
+  async function views(list: readonly Delegation[], at = now()): Promise<DelegationView[]> {
+    const names = new Map(await Promise.all([...new Set(list.map((d) => d.customerId))].map(async (id) => [id, await nameOf(id)] as const)));
+    return list.map((d) => present(d, at, names.get(d.customerId) ?? d.customerId));
   }
 
   /** Managing C's delegations: a key user of C by their own mark, in their own session. */
@@ -94,8 +99,25 @@ export function createDelegationService(deps: DelegationDeps) {
   const usableBy = (actor: Actor, d: Delegation, at: string): boolean =>
     actor.principal.type === 'customer-user' && actor.email !== null && actor.email.toLowerCase() === d.email.toLowerCase() && delegationStatus(d, at) === 'active';
 
+  /** The person's active delegation in `customerId`, or 403 no_delegation. Customer users only. */
+  async function usableIn(own: Actor, customerId: string, at: string): Promise<Delegation> {
+    const d = own.email ? (await deps.store.listForEmail(own.email)).find((x) => x.customerId === customerId && usableBy(own, x, at)) : undefined;
+    if (!d) throw new LoketError({ status: 403, code: 'no_delegation', message: `You have no active delegation in ${customerId}.` });
+    return d;
+  }
+
+  const requireCustomerUser = (own: Actor): void => {
+    if (own.principal.type !== 'customer-user') throw forbidden('Only customer users work in other organisations through delegations.');
+  };
+
+  /** The person working in the delegation's organisation (rights: see delegated-actor.ts). */
+  async function actingThrough(own: Actor, d: Delegation): Promise<Actor> {
+    const active: ActiveDelegation = { id: d.id, customerId: d.customerId, customerName: await nameOf(d.customerId), role: d.role, endsAt: d.endsAt };
+    return delegatedActor(own, active, await deps.people.memberPermissions(d.customerId));
+  }
+
   async function notifySwitch(d: Delegation, actor: Actor, direction: SwitchDirection, at: string): Promise<void> {
-    const customerName = (await deps.people.customerName(d.customerId)) ?? d.customerId;
+    const customerName = await nameOf(d.customerId);
     deps.notifier.switched(await deps.people.keyUserContacts(d.customerId), d, { person: actor.displayName, email: actor.email ?? actor.login, customerName, direction, at, status: delegationStatus(d, at) });
   }
 
@@ -130,7 +152,7 @@ export function createDelegationService(deps: DelegationDeps) {
       const d = (await deps.store.findById(id))!;
       const valid = accounts.filter((a) => a.validity === 'valid');
       if (valid.length) {
-        for (const a of valid) deps.notifier.invitation({ name: nameOf(a), email: a.email, language: a.language }, d, { customerName, grantor: actor.displayName, setUp: null });
+        for (const a of valid) deps.notifier.invitation({ name: customerUserName(a), email: a.email, language: a.language }, d, { customerName, grantor: actor.displayName, setUp: null });
       } else if (!accounts.length) {
         const guest = await deps.people.createGuestAccount(input.email, subject);
         deps.notifier.invitation({ name: input.email, email: input.email, language: actor.language }, d, { customerName, grantor: actor.displayName, setUp: { login: guest.user.login, path: guest.setUpPath, hours: guest.hours } });
@@ -145,7 +167,7 @@ export function createDelegationService(deps: DelegationDeps) {
         throw forbidden(`Only key users of ${customerId} see its delegations.`);
       }
       const at = now();
-      return Promise.all((await deps.store.listForCustomer(customerId)).map((d) => view(d, at)));
+      return views(await deps.store.listForCustomer(customerId), at);
     },
 
     /** Customers whose delegations the actor manages (key users: their own marks). */
@@ -155,7 +177,7 @@ export function createDelegationService(deps: DelegationDeps) {
     async mine(actor: Actor): Promise<DelegationView[]> {
       if (actor.principal.type !== 'customer-user' || !actor.email) return [];
       const at = now();
-      return Promise.all((await deps.store.listForEmail(actor.email)).map((d) => view(d, at)));
+      return views(await deps.store.listForEmail(actor.email), at);
     },
 
     async get(actor: Actor, id: number): Promise<DelegationView> {
@@ -216,7 +238,7 @@ export function createDelegationService(deps: DelegationDeps) {
       if (actor.principal.type !== 'customer-user' || !actor.email) return [];
       const at = now();
       const usable = (await deps.store.listForEmail(actor.email)).filter((d) => delegationStatus(d, at) === 'active');
-      return Promise.all(usable.map((d) => view(d, at)));
+      return views(usable, at);
     },
 
     /**
@@ -225,14 +247,8 @@ export function createDelegationService(deps: DelegationDeps) {
      * `own` is the person's own actor, `current` the session's delegation (if any), which is switched out of first.
      */
     async switchTo(own: Actor, current: SessionOrganisation | null, customerId: string, via: 'session' | 'api', subject: AuditSubject): Promise<SessionOrganisation | null> {
-      if (own.principal.type !== 'customer-user') throw forbidden('Only customer users work in other organisations through delegations.');
-      const at = now();
-      const home = own.customerIds.includes(customerId);
-      let target: Delegation | undefined;
-      if (!home) {
-        target = own.email ? (await deps.store.listForEmail(own.email)).find((d) => d.customerId === customerId && usableBy(own, d, at)) : undefined;
-        if (!target) throw new LoketError({ status: 403, code: 'no_delegation', message: `You have no active delegation in ${customerId}.` });
-      }
+      requireCustomerUser(own);
+      const target = own.customerIds.includes(customerId) ? undefined : await usableIn(own, customerId, now());
       if (current && current.delegationId !== target?.id) {
         const previous = await deps.store.findById(current.delegationId);
         if (previous) await recordSwitch(own, previous, 'out', via, subject);
@@ -249,24 +265,16 @@ export function createDelegationService(deps: DelegationDeps) {
     async resolveSession(own: Actor, org: SessionOrganisation, subject: AuditSubject): Promise<SessionResolution> {
       const at = now();
       const d = await deps.store.findById(org.delegationId);
-      if (d?.customerId === org.customerId && usableBy(own, d, at)) {
-        const customerName = (await deps.people.customerName(d.customerId)) ?? d.customerId;
-        const active: ActiveDelegation = { id: d.id, customerId: d.customerId, customerName, role: d.role, endsAt: d.endsAt };
-        return { kind: 'active', actor: delegatedActor(own, active, await deps.people.memberPermissions(d.customerId)) };
-      }
+      if (d?.customerId === org.customerId && usableBy(own, d, at)) return { kind: 'active', actor: await actingThrough(own, d) };
       if (d) await recordSwitch(own, d, 'ended', 'session', subject);
-      return { kind: 'ended', delegation: d, customerName: d ? ((await deps.people.customerName(d.customerId)) ?? d.customerId) : org.customerId, status: d ? delegationStatus(d, at) : 'revoked' };
+      return { kind: 'ended', delegation: d, customerName: d ? await nameOf(d.customerId) : org.customerId, status: d ? delegationStatus(d, at) : 'revoked' };
     },
 
     /** Per-request API use (`Loket-Organisation` header): the same checks, no session change. */
     async actorFor(own: Actor, customerId: string): Promise<Actor> {
-      if (own.principal.type !== 'customer-user') throw forbidden('Only customer users work in other organisations through delegations.');
+      requireCustomerUser(own);
       if (own.customerIds.includes(customerId)) return own;
-      const at = now();
-      const d = own.email ? (await deps.store.listForEmail(own.email)).find((x) => x.customerId === customerId && usableBy(own, x, at)) : undefined;
-      if (!d) throw new LoketError({ status: 403, code: 'no_delegation', message: `You have no active delegation in ${customerId}.` });
-      const customerName = (await deps.people.customerName(d.customerId)) ?? d.customerId;
-      return delegatedActor(own, { id: d.id, customerId: d.customerId, customerName, role: d.role, endsAt: d.endsAt }, await deps.people.memberPermissions(d.customerId));
+      return actingThrough(own, await usableIn(own, customerId, now()));
     },
 
     /**
@@ -290,7 +298,5 @@ export function createDelegationService(deps: DelegationDeps) {
     settle: () => deps.notifier.settle(),
   };
 }
-
-const nameOf = (u: CustomerUserRecord) => [u.fields.firstName, u.fields.lastName].filter((v) => v !== null && v !== undefined && v !== '').join(' ') || u.login;
 
 export type DelegationService = ReturnType<typeof createDelegationService>;

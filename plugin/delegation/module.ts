@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { systemActor } from '../access/actor.js';
 import type { AuditService, AuditSubject } from '../audit/service.js';
 import type { LoketConfig } from '../config/schema.js';
-import type { CustomerUserRecord } from '../customers/backends/backend.js';
+import { customerUserName, type CustomerUserRecord } from '../customers/backends/backend.js';
 import type { TableNames } from '../db/tables.js';
 import { rowsOf } from '../db/rows.js';
 import type { RunInTransaction } from '../db/transaction.js';
@@ -39,8 +39,6 @@ export interface DelegationModuleDeps {
   setUpPath(user: CustomerUserRecord): Promise<{ path: string; hours: number }>;
 }
 
-const nameOf = (u: CustomerUserRecord) => [u.fields.firstName, u.fields.lastName].filter((v) => v !== null && v !== undefined && v !== '').join(' ') || u.login;
-
 /** Delegations and deputies with their stores, mails and the ports they need from the rest of Loket. */
 export function createDelegationModule(deps: DelegationModuleDeps) {
   const { knex, tables } = deps;
@@ -51,7 +49,7 @@ export function createDelegationModule(deps: DelegationModuleDeps) {
       knex(`${tables.customer_key_users} as k`).join(`${tables.customer_users} as u`, 'u.id', 'k.customer_user_id').where('k.customer_id', customerId).where('u.validity', 'valid').select('u.id').orderBy('u.id'),
     );
     const users = await Promise.all(rows.map((r) => deps.customerUsers.findById(Number(r.id))));
-    return users.filter((u): u is CustomerUserRecord => u !== null).map((u) => ({ name: nameOf(u), email: u.email, language: u.language }));
+    return users.filter((u): u is CustomerUserRecord => u !== null).map((u) => ({ name: customerUserName(u), email: u.email, language: u.language }));
   }
 
   const delegations = createDelegationService({

@@ -1,6 +1,6 @@
 import type { Actor } from '../access/actor.js';
 import { hasGroupPermission, workingCustomerIds } from '../access/policy.js';
-import type { CustomerUserRecord } from '../customers/backends/backend.js';
+import { customerUserName, type CustomerUserRecord } from '../customers/backends/backend.js';
 import { LoketError, notFound } from '../errors.js';
 import type { Audience, FormDefinition } from './definition.js';
 import type { ScopeStore } from './scope-store.js';
@@ -63,10 +63,7 @@ export function rolesFor(actor: Actor, form: FormDefinition): Audience[] {
 
 export const mayUse = (actor: Actor, form: FormDefinition): boolean => isAdmin(actor) || rolesFor(actor, form).length > 0;
 
-export const displayName = (user: CustomerUserRecord): string => {
-  const name = [user.fields.firstName, user.fields.lastName].filter((v) => typeof v === 'string' && v !== '').join(' ');
-  return name || user.login;
-};
+export const displayName = customerUserName;
 
 const matches = (user: CustomerUserRecord, search: string | undefined): boolean => {
   if (!search?.trim()) return true;

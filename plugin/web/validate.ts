@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import { validationError } from '../errors.js';
+import { notFound, validationError } from '../errors.js';
+
+/** A numeric id in a path (runs, approvals, delegations, deputies); anything else names nothing: 404. */
+export function pathIdOf(value: unknown, what: string): number {
+  if (typeof value !== 'string' || !/^[1-9]\d{0,11}$/.test(value)) throw notFound(`No such ${what}.`);
+  return Number(value);
+}
 
 /** Parses request input at the edge; the first problem becomes a 400 naming the field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {

@@ -28,6 +28,10 @@ export interface CustomerUserRecord {
   directory: { dn: string; seenAt: string | null; missingAt: string | null } | null;
 }
 
+/** How a customer user is named to people: first and last name, else the login. */
+export const customerUserName = (user: Pick<CustomerUserRecord, 'login' | 'fields'>): string =>
+  [user.fields.firstName, user.fields.lastName].filter((v) => typeof v === 'string' && v !== '').join(' ') || user.login;
+
 export interface BackendSearch {
   words: WordMatch[];
   /** null: all customers; otherwise only users of these customers (exact IDs), plus the actor themself. */

@@ -1,18 +1,14 @@
 import { Router, type Request } from 'express';
 import { auditSubjectOf } from '../../audit/service.js';
 import { emptyBody, etagOf, expectedVersion, parseBody, parseQuery } from '../../customers/api-schemas.js';
-import { notFound } from '../../errors.js';
+import { pathIdOf } from '../../web/validate.js';
 import { currentActor } from '../../web/middleware/guards.js';
 import type { DelegationService } from '../delegation-service.js';
 import { extendInputSchema, grantInputSchema, type DelegationView } from '../types.js';
 import { delegationListQuerySchema, presentDelegation, presentUsage, usageQuerySchema } from './schemas.js';
 
 /** Ids in paths: digits only; anything else (`1abc`, `-1`) is no delegation at all. */
-export const idOf = (req: Request): number => {
-  const raw = String(req.params.id);
-  if (!/^\d{1,12}$/.test(raw)) throw notFound();
-  return Number(raw);
-};
+const idOf = (req: Request): number => pathIdOf(req.params.id, 'delegation');
 
 const subjectOf = (req: Request) => auditSubjectOf(currentActor(req), req.ip ?? null);
 

@@ -4,7 +4,7 @@ import { parseBody, parseQuery } from '../../customers/api-schemas.js';
 import { currentActor } from '../../web/middleware/guards.js';
 import type { DeputyService } from '../deputy-service.js';
 import { deputyInputSchema } from '../types.js';
-import { idOf } from './delegations-api.js';
+import { pathIdOf } from '../../web/validate.js';
 import { deputyListQuerySchema, presentDeputy } from './schemas.js';
 
 const subjectOf = (req: Request) => auditSubjectOf(currentActor(req), req.ip ?? null);
@@ -30,11 +30,11 @@ export function deputiesApi(deps: { deputies: DeputyService }): Router {
 
   router.get('/deputies/:id', async (req, res) => {
     res.set('Cache-Control', 'no-store');
-    res.json(presentDeputy(await deputies.get(currentActor(req), idOf(req))));
+    res.json(presentDeputy(await deputies.get(currentActor(req), pathIdOf(req.params.id, 'deputy'))));
   });
 
   router.delete('/deputies/:id', async (req, res) => {
-    res.json(presentDeputy(await deputies.revoke(currentActor(req), idOf(req), subjectOf(req))));
+    res.json(presentDeputy(await deputies.revoke(currentActor(req), pathIdOf(req.params.id, 'deputy'), subjectOf(req))));
   });
 
   return router;

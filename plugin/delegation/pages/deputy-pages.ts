@@ -4,9 +4,9 @@ import { can } from '../../access/policy.js';
 import { auditSubjectOf } from '../../audit/service.js';
 import { translatorOf, type FormProblem } from '../../customers/pages/form-errors.js';
 import { currentActor, pageRequires } from '../../web/middleware/guards.js';
-import { parseInput } from '../../web/validate.js';
+import { parseInput, pathIdOf } from '../../web/validate.js';
 import type { DelegationPagesDeps } from './deps.js';
-import { dateAfter, deputyForm, deputyInputOf, emptyForm, idOf, type DeputyForm } from './inputs.js';
+import { dateAfter, deputyForm, deputyInputOf, emptyForm, type DeputyForm } from './inputs.js';
 import { delegationNoticeFrom, withDelegationNotice } from './notices.js';
 import { delegationPaths } from './paths.js';
 import { delegationProblem, delegationRefusal } from './problems.js';
@@ -67,7 +67,7 @@ export function deputyPages(deps: DelegationPagesDeps): Router {
   router.post('/portal/deputies/:id/revoke', async (req, res) => {
     const actor = currentActor(req);
     parseInput(emptyForm, req.body);
-    await deps.deputies.revoke(actor, idOf(req.params.id, 'deputy'), auditSubjectOf(actor, req.ip ?? null));
+    await deps.deputies.revoke(actor, pathIdOf(req.params.id, 'deputy'), auditSubjectOf(actor, req.ip ?? null));
     res.redirect(303, withDelegationNotice(delegationPaths(res).deputies, 'deputyRevoked'));
   });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formText } from '../../customers/pages/form-values.js';
-import { LoketError, notFound } from '../../errors.js';
+import { LoketError } from '../../errors.js';
 import { parseInput } from '../../web/validate.js';
 import { deputyInputSchema, extendInputSchema, grantInputSchema, type DeputyInput, type ExtendInput, type GrantInput } from '../types.js';
 
@@ -71,11 +71,6 @@ export function deputyInputOf(form: DeputyForm): DeputyInput {
   });
 }
 
-/** A delegation or deputy id in a path; anything else names nothing (404). */
-export function idOf(value: unknown, what: string): number {
-  if (typeof value !== 'string' || !/^[1-9]\d{0,11}$/.test(value)) throw notFound(`No such ${what}.`);
-  return Number(value);
-}
 
 /** `YYYY-MM-DD`, `days` after `from` (UTC): the date fields' defaults. */
 export const dateAfter = (days: number, from = new Date()): string => new Date(from.getTime() + days * 86_400_000).toISOString().slice(0, 10);

@@ -3,10 +3,10 @@ import { auditSubjectOf } from '../../audit/service.js';
 import { translatorOf, type FormProblem } from '../../customers/pages/form-errors.js';
 import { LoketError } from '../../errors.js';
 import { currentActor, pageRequires } from '../../web/middleware/guards.js';
-import { parseInput } from '../../web/validate.js';
+import { parseInput, pathIdOf } from '../../web/validate.js';
 import { DEFAULT_DAYS, DELEGATION_ROLES, REVIEW_DAYS, type DelegationView } from '../types.js';
 import type { DelegationPagesDeps } from './deps.js';
-import { confirmForm, customerQuery, dateAfter, emptyForm, extendForm, extendInputOf, grantForm, grantInputOf, idOf } from './inputs.js';
+import { confirmForm, customerQuery, dateAfter, emptyForm, extendForm, extendInputOf, grantForm, grantInputOf } from './inputs.js';
 import { delegationNoticeFrom, withDelegationNotice, type DelegationNotice } from './notices.js';
 import { delegationPaths } from './paths.js';
 import { delegationProblem, delegationRefusal } from './problems.js';
@@ -74,7 +74,7 @@ export function managePages(deps: DelegationPagesDeps): Router {
 
   /** A change of one delegation: done, back to the list; refused on the input, the page again with the refusal. */
   async function change(req: Request, res: Response, run: (id: number) => Promise<{ notice: DelegationNotice; customerId: string }>, refused: (id: number, err: LoketError) => ManageState): Promise<void> {
-    const id = idOf(req.params.id, 'delegation');
+    const id = pathIdOf(req.params.id, 'delegation');
     try {
       const { notice, customerId } = await run(id);
       done(res, notice, customerId);

@@ -1,17 +1,13 @@
 import { Router, type Request } from 'express';
 import { auditSubjectOf } from '../../audit/service.js';
 import { parseBody, parseQuery } from '../../customers/api-schemas.js';
-import { notFound, validationError } from '../../errors.js';
+import { validationError } from '../../errors.js';
+import { pathIdOf } from '../../web/validate.js';
 import { idempotencyKeySchema } from '../../tickets/schema.js';
 import { currentActor } from '../../web/middleware/guards.js';
 import type { RunsService } from '../types.js';
 import { decisionSchema, runListQuerySchema, runSubmitSchema } from './schemas.js';
 
-const idOf = (req: Request, name: string): number => {
-  const raw = String(req.params[name]);
-  if (!/^\d{1,12}$/.test(raw)) throw notFound();
-  return Number(raw);
-};
 
 function idempotencyKeyOf(req: Request): string | null {
   const raw = req.get('Idempotency-Key');
@@ -45,11 +41,11 @@ export function runsApi(deps: { formRuns: RunsService }): Router {
 
   router.get('/runs/:id', async (req, res) => {
     res.set('Cache-Control', 'no-store');
-    res.json(await formRuns.get(currentActor(req), idOf(req, 'id')));
+    res.json(await formRuns.get(currentActor(req), pathIdOf(req.params.id, 'request')));
   });
 
   router.post('/runs/:id/cancel', async (req, res) => {
-    res.json(await formRuns.cancel(currentActor(req), idOf(req, 'id'), subject(req)));
+    res.json(await formRuns.cancel(currentActor(req), pathIdOf(req.params.id, 'request'), subject(req)));
   });
 
   router.get('/approvals', async (req, res) => {
@@ -61,7 +57,7 @@ export function runsApi(deps: { formRuns: RunsService }): Router {
   for (const verb of ['approve', 'reject'] as const) {
     router.post(`/approvals/:id/${verb}`, async (req, res) => {
       const input = parseBody(decisionSchema, req.body ?? {});
-      const run = await formRuns.decide(currentActor(req), idOf(req, 'id'), { approve: verb === 'approve', ...(input.comment !== undefined && { comment: input.comment }), ...(input.payloadHash !== undefined && { payloadHash: input.payloadHash }) }, subject(req));
+      const run = await formRuns.decide(currentActor(req), pathIdOf(req.params.id, 'approval'), { approve: verb === 'approve', ...(input.comment !== undefined && { comment: input.comment }), ...(input.payloadHash !== undefined && { payloadHash: input.payloadHash }) }, subject(req));
       res.json(run);
     });
   }

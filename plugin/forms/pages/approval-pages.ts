@@ -3,11 +3,11 @@ import { auditSubjectOf } from '../../audit/service.js';
 import { translatorOf, type FormProblem } from '../../customers/pages/form-errors.js';
 import { notFound } from '../../errors.js';
 import { currentActor } from '../../web/middleware/guards.js';
-import { parseInput } from '../../web/validate.js';
+import { parseInput, pathIdOf } from '../../web/validate.js';
 import type { ApprovalView, FormRun } from '../types.js';
 import type { FormPagesDeps } from './deps.js';
 import { pageSignedIn } from './guards.js';
-import { decisionForm, idOf, readerLanguage } from './inputs.js';
+import { decisionForm, readerLanguage } from './inputs.js';
 import { formsNoticeFrom, withFormsNotice } from './notices.js';
 import { formPaths } from './paths.js';
 import { describeFormsError, formsRefusal } from './problems.js';
@@ -48,12 +48,12 @@ export function approvalPages(deps: FormPagesDeps): Router {
   });
 
   router.get('/approvals/:id', async (req, res) => {
-    await render(req, res, idOf(req.params.id, 'approval'), {});
+    await render(req, res, pathIdOf(req.params.id, 'approval'), {});
   });
 
   router.post('/approvals/:id', async (req, res) => {
     const actor = currentActor(req);
-    const id = idOf(req.params.id, 'approval');
+    const id = pathIdOf(req.params.id, 'approval');
     const form = parseInput(decisionForm, req.body);
     try {
       const approve = form.decision === 'approve';

@@ -18,10 +18,6 @@ export function formKeyOf(value: unknown): string {
 }
 
 /** A run or approval id in a path; anything else names nothing (404). */
-export function idOf(value: unknown, what: string): number {
-  if (typeof value !== 'string' || !/^[1-9]\d{0,11}$/.test(value)) throw notFound(`No such ${what}.`);
-  return Number(value);
-}
 
 /** A posted form: each name once (a repeated name is a 400), every value a bounded string. */
 export const postedForm = z.record(z.string().max(100), formText(20_000));

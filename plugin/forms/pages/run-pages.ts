@@ -2,10 +2,10 @@ import { Router } from 'express';
 import { auditSubjectOf } from '../../audit/service.js';
 import { translatorOf } from '../../customers/pages/form-errors.js';
 import { currentActor } from '../../web/middleware/guards.js';
-import { parseInput } from '../../web/validate.js';
+import { parseInput, pathIdOf } from '../../web/validate.js';
 import type { FormPagesDeps } from './deps.js';
 import { pageSignedIn } from './guards.js';
-import { emptyForm, idOf, readerLanguage } from './inputs.js';
+import { emptyForm, readerLanguage } from './inputs.js';
 import { formsNoticeFrom, withFormsNotice } from './notices.js';
 import { formPaths } from './paths.js';
 import { describeFormsError, formsRefusal } from './problems.js';
@@ -18,7 +18,7 @@ export function runPages(deps: FormPagesDeps): Router {
 
   router.get('/runs/:id', async (req, res) => {
     const actor = currentActor(req);
-    const run = await deps.formRuns.get(actor, idOf(req.params.id, 'run'));
+    const run = await deps.formRuns.get(actor, pathIdOf(req.params.id, 'run'));
     const paths = formPaths(res);
     res.render('forms/run', { ...(await runView(deps.forms, actor, run, readerLanguage(res), paths)), paths, problem: null, notice: formsNoticeFrom(req, translatorOf(res)) });
   });
@@ -26,7 +26,7 @@ export function runPages(deps: FormPagesDeps): Router {
   router.post('/runs/:id/cancel', async (req, res) => {
     parseInput(emptyForm, req.body);
     const actor = currentActor(req);
-    const id = idOf(req.params.id, 'run');
+    const id = pathIdOf(req.params.id, 'run');
     const paths = formPaths(res);
     try {
       await deps.formRuns.cancel(actor, id, auditSubjectOf(actor, req.ip ?? null));
